@@ -1,0 +1,30 @@
+// Two projects: fast unit specs beside the code, and e2e/integration specs in test/ that
+// run against real FerretDB (or MONGODB_URI), Redis, HTTP and Chromium.
+// Run through `npm test` (Node 24 with --experimental-vm-modules, needed to load the
+// ESM-only @nestjs/* 12 packages from CommonJS tests).
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleFileExtensions: ['ts', 'js', 'json'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      globalSetup: '<rootDir>/test/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+      testTimeout: 120000,
+      slowTestThreshold: 60,
+    },
+  ],
+};

@@ -1,0 +1,17 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountId, CurrentPrincipal } from '../common/auth/auth.decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
+
+@ApiTags('Account')
+@ApiBearerAuth('bearer')
+@Controller('me')
+export class MeController {
+  @Get()
+  @ApiOperation({ summary: 'The account this key acts for (checks a key without side effects)' })
+  @ApiErrors(400, 401, 403)
+  whoami(@CurrentPrincipal() principal: Principal, @AccountId() clientIdentifier: string) {
+    return { clientIdentifier, admin: principal.kind === 'admin' };
+  }
+}

@@ -1,0 +1,145 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { AppConfig } from '../../config/app-config';
+import { forbiddenAddressReason, isAllowlistedHost } from './address-policy';
+
+export type OutboundErrorKind = 'FORBIDDEN_ADDRESS' | 'INVALID_URL' | 'TIMEOUT' | 'TOO_LARGE' | 'NETWORK';
+
+export class OutboundRequestError extends Error {
+  constructor(readonly kind: OutboundErrorKind, message: string) {
+    super(message);
+    this.name = 'OutboundRequestError';
+  }
+}
+
+export interface OutboundRequest {
+  method?: 'GET' | 'POST' | 'HEAD';
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  /** Milliseconds from the request to the last byte. */
+  durationMs: number;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The address check runs inside the socket's DNS lookup, so the address judged is the
+ * address connected to: a name that re-resolves to 127.0.0.1 after validation (DNS
+ * rebinding) is still refused.
+ */
+function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '');
+    const list = addresses as LookupAddress[];
+    for (const a of list) {
+      const reason = forbiddenAddressReason(a.address);
+      if (reason) {
+        return callback(new OutboundRequestError('FORBIDDEN_ADDRESS', `${hostname} resolves to a ${reason} address`), '');
+      }
+    }
+    if (options.all) return callback(null, list);
+    callback(null, list[0].address, list[0].family);
+  });
+}
+
+/**
+ * HTTP client for user-supplied URLs (webhook callbacks, media). Refuses non-public
+ * addresses unless the host is allowlisted in config, follows no redirects, enforces a
+ * timeout and a response size cap. Uses node:http with keep-alive agents (much faster
+ * than global fetch for webhook fan-out).
+ */
+@Injectable()
+export class SafeHttpClient implements OnModuleDestroy {
+  private readonly guarded = {
+    http: new http.Agent({ keepAlive: true, lookup: guardedLookup as never }),
+    https: new https.Agent({ keepAlive: true, lookup: guardedLookup as never }),
+  };
+  private readonly open = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
+
+  constructor(private readonly config: AppConfig) {}
+
+  onModuleDestroy(): void {
+    for (const agent of [this.guarded.http, this.guarded.https, this.open.http, this.open.https]) agent.destroy();
+  }
+
+  /** Throws OutboundRequestError('INVALID_URL' | 'FORBIDDEN_ADDRESS') for a URL that may never be called. */
+  assertAllowedUrl(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new OutboundRequestError('INVALID_URL', 'not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundRequestError('INVALID_URL', 'only http and https URLs are allowed');
+    if (url.username || url.password) throw new OutboundRequestError('INVALID_URL', 'URLs with credentials are not allowed');
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isAllowlistedHost(host, this.config.outbound.allowedHosts)) {
+      if (host === 'localhost' || host.endsWith('.localhost'))
+        throw new OutboundRequestError('FORBIDDEN_ADDRESS', `${host} is a loopback name`);
+      // Literal IPs skip DNS, so the socket lookup never sees them: judge them here.
+      if (isIP(host) !== 0) {
+        const reason = forbiddenAddressReason(host);
+        if (reason) throw new OutboundRequestError('FORBIDDEN_ADDRESS', `${host} is a ${reason} address`);
+      }
+    }
+    return url;
+  }
+
+  request(rawUrl: string, req: OutboundRequest = {}): Promise<OutboundResponse> {
+    const url = this.assertAllowedUrl(rawUrl);
+    const secure = url.protocol === 'https:';
+    const allow = isAllowlistedHost(url.hostname, this.config.outbound.allowedHosts);
+    const agents = allow ? this.open : this.guarded;
+    const agent = secure ? agents.https : agents.http;
+    const timeoutMs = req.timeoutMs ?? this.config.outbound.timeoutMs;
+    const maxBytes = req.maxBytes ?? this.config.outbound.maxBytes;
+    const started = performance.now();
+
+    return new Promise<OutboundResponse>((resolve, reject) => {
+      const transport = secure ? https : http;
+      const headers: Record<string, string | number> = { 'user-agent': 'omnichannel-server', ...req.headers };
+      if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
+      const r = transport.request(url, { method: req.method ?? 'GET', headers, agent }, (res) => {
+        const declared = Number(res.headers['content-length'] ?? 0);
+        if (declared > maxBytes) {
+          res.destroy();
+          return reject(new OutboundRequestError('TOO_LARGE', `response is ${declared} bytes, over the ${maxBytes} byte limit`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            res.destroy();
+            reject(new OutboundRequestError('TOO_LARGE', `response is over the ${maxBytes} byte limit`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), durationMs: performance.now() - started }),
+        );
+        res.on('error', (err) => reject(new OutboundRequestError('NETWORK', err.message)));
+      });
+      r.setTimeout(timeoutMs, () => r.destroy(new OutboundRequestError('TIMEOUT', `no answer within ${timeoutMs} ms`)));
+      r.on('error', (err) => reject(err instanceof OutboundRequestError ? err : new OutboundRequestError('NETWORK', err.message)));
+      if (req.body !== undefined) r.write(req.body);
+      r.end();
+    });
+  }
+}

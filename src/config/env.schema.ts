@@ -1,0 +1,148 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1';
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Every environment variable the server reads, validated once at boot.
+ * Nothing outside src/config reads process.env. `.env.example` documents each one.
+ */
+export class EnvironmentVariables {
+  // --- HTTP ---
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  /** Base URL under which clients reach this server (onboarding links, media URLs). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 2mb' })
+  BODY_LIMIT?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  // --- Security ---
+  /** Admin key: creates and revokes account keys. Generated into DATA_DIR when unset. */
+  @IsOptional() @IsString() @MinLength(24, { message: 'ADMIN_API_KEY must be at least 24 characters' })
+  ADMIN_API_KEY?: string;
+
+  /** Secret for signed links (onboarding pages, media URLs). Generated into DATA_DIR when unset. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'LINK_SIGNING_SECRET must be at least 32 characters' })
+  LINK_SIGNING_SECRET?: string;
+
+  // --- Storage ---
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
+  MONGODB_URI?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString()
+  FERRETDB_BIN?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_MONGO_PORT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_REDIS_PORT?: number;
+
+  @IsOptional() @IsString()
+  REDIS_SERVER_BIN?: string;
+
+  /** Prefix of every BullMQ key in Redis (lets several deployments or test suites share one Redis). */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may hold letters, digits, _ and - (max 40)' })
+  QUEUE_PREFIX?: string;
+
+  // --- Outbound HTTP to user-supplied URLs (webhooks, media) ---
+  /** Hosts (names or IPs, comma-separated) that may resolve to private or loopback addresses. */
+  @IsOptional() @Transform(toList) @IsString({ each: true })
+  OUTBOUND_ALLOWED_HOSTS?: string[];
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  OUTBOUND_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
+  OUTBOUND_MAX_BYTES?: number;
+
+  // --- WhatsApp Web sessions ---
+  @IsOptional() @IsIn(['wwebjs', 'sandbox'])
+  WHATSAPP_ENGINE?: string;
+
+  @IsOptional() @IsString()
+  CHROMIUM_PATH?: string;
+
+  @IsOptional() @IsIn(['shell', 'new'])
+  CHROMIUM_HEADLESS?: string;
+
+  /** Extra Chromium flags, comma-separated, appended to the lean default set. */
+  @IsOptional() @Transform(toList) @IsString({ each: true })
+  CHROMIUM_EXTRA_ARGS?: string[];
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  CHROMIUM_LEAN_FLAGS?: boolean;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  SESSION_MAX_CONCURRENT_STARTS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5000)
+  SESSION_READY_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  SESSION_RESTORE_STAGGER_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2000)
+  SESSION_LEASE_TTL_MS?: number;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SESSION_RESTORE_ON_BOOT?: boolean;
+
+  // --- Outbound messages ---
+  /** Minimum milliseconds between two sends on one session (0 = no pacing). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  SEND_MIN_INTERVAL_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
+  MEDIA_MAX_BYTES?: number;
+
+  // --- Webhooks ---
+  /** Retry delays in ms, comma-separated; default is the one-day schedule. */
+  @IsOptional() @Transform(toList) @Matches(/^\d+$/, { each: true, message: 'WEBHOOK_RETRY_DELAYS_MS must be numbers' })
+  WEBHOOK_RETRY_DELAYS_MS?: string[];
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_ENDPOINT_CONCURRENCY?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_WORKER_CONCURRENCY?: number;
+}

@@ -1,0 +1,67 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { Connections } from '../../src/database/connections';
+import { withDatabase } from './services';
+
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  baseUrl: string;
+  adminKey: string;
+  /** Database name of this app (unique per app unless given). */
+  database: string;
+  close(): Promise<void>;
+}
+
+/** Environment a test app runs with: real services from global setup, private database and queue prefix. */
+export function testEnv(database: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const mongodbUri = process.env.MONGODB_URI;
+  const redisUrl = process.env.REDIS_URL;
+  if (!mongodbUri || !redisUrl) throw new Error('e2e global setup did not provide MONGODB_URI and REDIS_URL');
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'omc-app-')),
+    MONGODB_URI: withDatabase(mongodbUri, database),
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: database,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    LINK_SIGNING_SECRET: 'test-link-signing-secret-0123456789abcdefghij',
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1,localhost',
+    WHATSAPP_ENGINE: 'sandbox',
+    SESSION_RESTORE_ON_BOOT: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  };
+}
+
+export function uniqueDatabase(prefix: string): string {
+  return `t_${prefix.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Boots the real app in this process on a free port, exactly as main.ts wires it. */
+export async function startTestApp(prefix: string, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = overrides.__DATABASE ?? uniqueDatabase(prefix);
+  const env = testEnv(database, overrides);
+  delete env.__DATABASE;
+  const config = loadConfig(env);
+  const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!);
+  const app = await createApp(config, connections);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    adminKey: TEST_ADMIN_KEY,
+    database,
+    close: () => app.close(),
+  };
+}
