@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -29,8 +29,15 @@ export function buildOpenApi(app: INestApplication) {
 }
 
 /** Everything main.ts and the e2e harness share, so tests run the app exactly as production does. */
-export async function createApp(config: AppConfig, connections: Connections): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, connections), {
+export async function createApp(
+  config: AppConfig,
+  connections: Connections,
+  /** Extra modules (tests add probe controllers); production passes none. */
+  extraModules: Type[] = [],
+): Promise<NestExpressApplication> {
+  const root = AppModule.forRoot(config, connections);
+  root.imports = [...(root.imports ?? []), ...extraModules];
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -1,12 +1,23 @@
+import { Controller, Get, Module } from '@nestjs/common';
 import { ApiClient, accountClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
+
+@Controller('probe')
+class ProbeController {
+  @Get('boom')
+  boom(): never {
+    throw new Error('database password is hunter2');
+  }
+}
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
 
 describe('authentication and the error model', () => {
   let t: TestApp;
   let admin: ApiClient;
 
   beforeAll(async () => {
-    t = await startTestApp('auth');
+    t = await startTestApp('auth', {}, [ProbeModule]);
     admin = new ApiClient(t.baseUrl, t.adminKey);
   });
   afterAll(() => t.close());
@@ -134,6 +145,13 @@ describe('authentication and the error model', () => {
     const missing = await admin.delete('/api-keys/64ef5c84f9deb1326965919f');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('API_KEY_NOT_FOUND');
+  });
+
+  it('answers an unexpected failure with 500 INTERNAL_ERROR and the request id, nothing else', async () => {
+    const res = await admin.get('/probe/boom?clientIdentifier=acc-a');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|at \w+ \(/);
   });
 
   it('answers unknown routes with 404 ROUTE_NOT_FOUND', async () => {

@@ -1,3 +1,4 @@
+import { Type } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -47,13 +48,13 @@ export function uniqueDatabase(prefix: string): string {
 }
 
 /** Boots the real app in this process on a free port, exactly as main.ts wires it. */
-export async function startTestApp(prefix: string, overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(prefix: string, overrides: Record<string, string> = {}, extraModules: Type[] = []): Promise<TestApp> {
   const database = overrides.__DATABASE ?? uniqueDatabase(prefix);
   const env = testEnv(database, overrides);
   delete env.__DATABASE;
   const config = loadConfig(env);
   const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!);
-  const app = await createApp(config, connections);
+  const app = await createApp(config, connections, extraModules);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {

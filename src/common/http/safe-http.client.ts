@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -33,24 +33,39 @@ export interface OutboundResponse {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** How host names become addresses; swappable so tests can simulate any DNS answer. */
+export abstract class DnsResolver {
+  abstract lookupAll(hostname: string, family?: number): Promise<LookupAddress[]>;
+}
+
+export class SystemDnsResolver extends DnsResolver {
+  lookupAll(hostname: string, family?: number): Promise<LookupAddress[]> {
+    return new Promise((resolve, reject) =>
+      dnsLookup(hostname, { all: true, family: family ?? 0 }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+    );
+  }
+}
+
 /**
  * The address check runs inside the socket's DNS lookup, so the address judged is the
  * address connected to: a name that re-resolves to 127.0.0.1 after validation (DNS
- * rebinding) is still refused.
+ * rebinding) is still refused. Every answer must be public, not just the first.
  */
-function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '');
-    const list = addresses as LookupAddress[];
-    for (const a of list) {
-      const reason = forbiddenAddressReason(a.address);
-      if (reason) {
-        return callback(new OutboundRequestError('FORBIDDEN_ADDRESS', `${hostname} resolves to a ${reason} address`), '');
-      }
-    }
-    if (options.all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
+export function guardedLookup(resolver: DnsResolver) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    resolver
+      .lookupAll(hostname, typeof options.family === 'number' ? options.family : undefined)
+      .then((list) => {
+        if (list.length === 0) throw new OutboundRequestError('NETWORK', `${hostname} has no address`);
+        for (const a of list) {
+          const reason = forbiddenAddressReason(a.address);
+          if (reason) throw new OutboundRequestError('FORBIDDEN_ADDRESS', `${hostname} resolves to a ${reason} address`);
+        }
+        if (options.all) callback(null, list);
+        else callback(null, list[0].address, list[0].family);
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, ''));
+  };
 }
 
 /**
@@ -61,16 +76,22 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
  */
 @Injectable()
 export class SafeHttpClient implements OnModuleDestroy {
-  private readonly guarded = {
-    http: new http.Agent({ keepAlive: true, lookup: guardedLookup as never }),
-    https: new https.Agent({ keepAlive: true, lookup: guardedLookup as never }),
-  };
+  private readonly guarded: { http: http.Agent; https: https.Agent };
   private readonly open = {
     http: new http.Agent({ keepAlive: true }),
     https: new https.Agent({ keepAlive: true }),
   };
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() resolver?: DnsResolver,
+  ) {
+    const lookup = guardedLookup(resolver ?? new SystemDnsResolver()) as never;
+    this.guarded = {
+      http: new http.Agent({ keepAlive: true, lookup }),
+      https: new https.Agent({ keepAlive: true, lookup }),
+    };
+  }
 
   onModuleDestroy(): void {
     for (const agent of [this.guarded.http, this.guarded.https, this.open.http, this.open.https]) agent.destroy();
@@ -100,7 +121,7 @@ export class SafeHttpClient implements OnModuleDestroy {
     return url;
   }
 
-  request(rawUrl: string, req: OutboundRequest = {}): Promise<OutboundResponse> {
+  async request(rawUrl: string, req: OutboundRequest = {}): Promise<OutboundResponse> {
     const url = this.assertAllowedUrl(rawUrl);
     const secure = url.protocol === 'https:';
     const allow = isAllowlistedHost(url.hostname, this.config.outbound.allowedHosts);
