@@ -303,6 +303,25 @@ describe('sandbox page: QR linking and messaging (one shared client)', () => {
     expect(s.events.all('message').some(([m]) => m.type === 'gp2')).toBe(false);
   });
 
+  it('serves chat-level calls: chats, history in memory, typing, profile picture, seen, new group', async () => {
+    const chats = await s.client.getChats();
+    expect(chats.map((c) => c.id._serialized)).toEqual(expect.arrayContaining([ALICE, BOB, GROUP]));
+    const alice = await s.client.getChatById(ALICE);
+    const history = await alice.fetchMessages({ limit: 3 });
+    expect(history).toHaveLength(3);
+    expect(history.every((m) => m.from === ALICE || m.to === ALICE)).toBe(true);
+    await expect(alice.sendStateTyping()).resolves.toBe(true);
+    expect(await s.client.sendSeen(ALICE)).toBe(true);
+    expect((await s.client.getChatById(ALICE)).unreadCount).toBe(0);
+    expect(await s.client.getProfilePicUrl(ALICE)).toBeUndefined();
+    const created: any = await s.client.createGroup('Made here', [ALICE, `${UNREGISTERED}@c.us`]);
+    expect(created.participants[ALICE].statusCode).toBe(200);
+    expect(created.participants[`${UNREGISTERED}@c.us`].statusCode).toBe(404);
+    const group: any = await s.client.getChatById(created.gid._serialized);
+    expect(group.name).toBe('Made here');
+    expect(group.participants.map((p: any) => p.id._serialized).sort()).toEqual([ALICE, ME].sort());
+  });
+
   it('answers number lookups and needed no module it lacks', async () => {
     expect((await s.client.getNumberId('15551110001'))?._serialized).toBe(ALICE);
     expect(await s.client.isRegisteredUser(`${UNREGISTERED}@c.us`)).toBe(false);
