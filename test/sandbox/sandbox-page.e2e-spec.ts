@@ -231,10 +231,19 @@ describe('sandbox page: QR linking and messaging (one shared client)', () => {
     expect(out).toEqual([expect.objectContaining({ kind: 'message', id: copy.id._serialized, chatId: BOB, body: 'can you confirm?', isForwarded: true })]);
   });
 
-  it('sends in a group with a 4-part id', async () => {
-    const sent = await s.client.sendMessage(GROUP, 'to everyone');
+  it('sends in a group with a 4-part id and mentions', async () => {
+    const sent = await s.client.sendMessage(GROUP, '@15551110001 to everyone', { mentions: [ALICE] });
     expect(sent.id._serialized.split('_')).toEqual(['true', GROUP, expect.any(String), ME]);
-    expect(lastOutbox(await s.driver.outbox(), 'message')).toMatchObject({ chatId: GROUP, participant: ME, body: 'to everyone' });
+    expect(lastOutbox(await s.driver.outbox(), 'message')).toMatchObject({
+      chatId: GROUP, participant: ME, body: '@15551110001 to everyone', mentionedIds: [ALICE],
+    });
+  });
+
+  it('sends a voice note', async () => {
+    const ogg = Buffer.from('OggS-not-really-audio-but-bytes-are-bytes');
+    const voice = await s.client.sendMessage(ALICE, new MessageMedia('audio/ogg; codecs=opus', ogg.toString('base64')), { sendAudioAsVoice: true });
+    expect(voice.type).toBe('ptt');
+    expect(lastOutbox(await s.driver.outbox(), 'message')).toMatchObject({ type: 'ptt', media: { size: ogg.length, sha256: sha256(ogg) } });
   });
 
   it('reports acks 1, 2 and 3 as message_ack', async () => {
@@ -368,6 +377,21 @@ describe('sandbox page: session restore and loss', () => {
     await fourth.events.waitFor('qr');
     expect(fourth.events.count('ready')).toBe(0);
     await fourth.client.destroy();
+  });
+
+  it('client.logout() unlinks: no disconnected event, and the next start shows a QR', async () => {
+    const linked = await startSandboxClient(authDir);
+    await linked.events.waitFor('qr');
+    await expect(linked.driver.inbound({ from: ALICE, body: 'too early' })).rejects.toThrow(/before link/);
+    await linked.driver.link();
+    await linked.events.waitFor('ready');
+    await linked.client.logout();
+    expect(linked.events.count('disconnected')).toBe(0);
+    await waitForBrowserGone(linked);
+
+    const after = await startSandboxClient(authDir);
+    await after.events.waitFor('qr');
+    await after.client.destroy();
   });
 });
 
