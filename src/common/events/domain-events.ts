@@ -14,6 +14,7 @@ export const DomainEventName = {
   MessageReaction: 'message.reaction',
   GroupJoin: 'group.join',
   GroupLeave: 'group.leave',
+  ChannelDeleted: 'channel.deleted',
 } as const;
 
 export type DomainEventName = (typeof DomainEventName)[keyof typeof DomainEventName];

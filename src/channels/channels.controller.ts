@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AccountId } from '../common/auth/auth.decorators';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
+import { MESSAGE_SERVICES } from './channel.types';
+import { ChannelsService } from './channels.service';
+import { ChannelResponse, DeletedResponse, SetupResponse } from './dto/channel.response';
+import { SetupWhatsappWebDto } from './dto/setup-whatsapp-web.dto';
+import { UpdateChannelDto } from './dto/update-channel.dto';
+
+@ApiTags('Channels')
+@ApiBearerAuth('bearer')
+@Controller('channels')
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Post('setup/:service')
+  @ApiOperation({
+    summary: 'Set up a channel (SDK 1.1 SetupApi.setup)',
+    description:
+      'The body depends on the service; for `whatsappweb` it is SetupWhatsappWebDto. Each platform endpoint gets a Standard ' +
+      'Webhooks signing secret, returned in full only here. Use `platformConfigId` and `channelId` for onboarding and conversations.',
+  })
+  @ApiParam({ name: 'service', enum: MESSAGE_SERVICES, example: 'whatsappweb', description: 'Unknown service: 400 UNSUPPORTED_SERVICE' })
+  @ApiBody({ type: SetupWhatsappWebDto })
+  @ApiCreatedResponse({ type: SetupResponse })
+  @ApiErrors(400, 401, 403, 409)
+  // The body is validated against the service's own DTO inside the service (one route, several services).
+  setup(@AccountId() clientIdentifier: string, @Param('service') service: string, @Body() body: unknown) {
+    return this.channels.setup(clientIdentifier, service, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the account's channels" })
+  @ApiOkResponse({ type: [ChannelResponse] })
+  @ApiErrors(400, 401, 403)
+  list(@AccountId() clientIdentifier: string) {
+    return this.channels.list(clientIdentifier);
+  }
+
+  @Get(':channelId')
+  @ApiOperation({ summary: 'Get a channel' })
+  @ApiOkResponse({ type: ChannelResponse })
+  @ApiErrors(400, 401, 403, 404)
+  get(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return this.channels.getById(clientIdentifier, channelId);
+  }
+
+  @Patch(':channelId')
+  @ApiOperation({ summary: "Change a channel's starting platform, description or companyId" })
+  @ApiOkResponse({ type: ChannelResponse })
+  @ApiErrors(400, 401, 403, 404, 409)
+  update(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: UpdateChannelDto) {
+    return this.channels.update(clientIdentifier, channelId, dto);
+  }
+
+  @Delete(':channelId')
+  @ApiOperation({
+    summary: 'Delete a channel',
+    description: 'Stops its WhatsApp session (event `channel.deleted`) and deletes the contacts of the channel.',
+  })
+  @ApiOkResponse({ type: DeletedResponse })
+  @ApiErrors(400, 401, 403, 404)
+  delete(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return this.channels.delete(clientIdentifier, channelId);
+  }
+}
