@@ -44,6 +44,8 @@ export class AppConfig {
     restoreStaggerMs: number;
     leaseTtlMs: number;
     restoreOnBoot: boolean;
+    qrTimeoutMs: number;
+    onboardingLinkTtlMs: number;
   };
   messages!: { sendMinIntervalMs: number; mediaMaxBytes: number };
   webhooks!: {
@@ -126,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       restoreStaggerMs: vars.SESSION_RESTORE_STAGGER_MS ?? 500,
       leaseTtlMs: vars.SESSION_LEASE_TTL_MS ?? 15_000,
       restoreOnBoot: vars.SESSION_RESTORE_ON_BOOT ?? true,
+      qrTimeoutMs: vars.SESSION_QR_TIMEOUT_MS ?? 300_000,
+      onboardingLinkTtlMs: vars.ONBOARDING_LINK_TTL_MS ?? 600_000,
     },
     messages: {
       sendMinIntervalMs: vars.SEND_MIN_INTERVAL_MS ?? 1_000,

@@ -124,6 +124,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SESSION_RESTORE_ON_BOOT?: boolean;
 
+  /** Nobody linked within this time of the first QR: the session stops (reason QR_TIMEOUT). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10_000)
+  SESSION_QR_TIMEOUT_MS?: number;
+
+  /** How long a signed onboarding link can be opened. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30_000) @Max(86_400_000)
+  ONBOARDING_LINK_TTL_MS?: number;
+
   // --- Outbound messages ---
   /** Minimum milliseconds between two sends on one session (0 = no pacing). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0)

@@ -126,6 +126,8 @@ export interface EngineSession {
 export abstract class MessagingEngine {
   abstract readonly name: string;
   abstract createSession(spec: SessionSpec, listener: EngineListener): EngineSession;
+  /** Optional: at shutdown, after every session was stopped, clears what may be left behind (stray browsers). */
+  shutdown?(): Promise<void>;
 }
 
 /** Thrown for what an engine cannot do; the filter turns it into 422 ENGINE_FEATURE_UNSUPPORTED. */

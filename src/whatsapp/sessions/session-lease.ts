@@ -1,0 +1,120 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AppConfig } from '../../config/app-config';
+import { RedisClient } from '../../redis/redis.module';
+
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export type LeaseLostHandler = (channelId: string) => void;
+
+/**
+ * Exactly one server process runs a channel's browser: two browsers on one WhatsApp account
+ * make WhatsApp report CONFLICT and the link can be lost. The owner holds a Redis key
+ * (`SET NX PX`), renews it every third of its TTL with a compare-and-renew script, and
+ * releases it on stop. A process that fails to renew in time (the key changed hands, or Redis
+ * was unreachable until the TTL ran out) calls the lost-handler, which closes the browser at once.
+ */
+@Injectable()
+export class SessionLease implements OnApplicationShutdown {
+  /** This process, as written into lease keys: host, pid and a random suffix. */
+  readonly ownerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly logger = new Logger(SessionLease.name);
+  private readonly held = new Map<string, { renewedAt: number }>();
+  private timer?: NodeJS.Timeout;
+  private onLost: LeaseLostHandler = () => undefined;
+  private readonly ttlMs: number;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    config: AppConfig,
+  ) {
+    this.ttlMs = config.whatsapp.leaseTtlMs;
+    this.prefix = `${config.storage.queuePrefix}:wa:lease:`;
+  }
+
+  setLostHandler(handler: LeaseLostHandler): void {
+    this.onLost = handler;
+  }
+
+  private key(channelId: string): string {
+    return this.prefix + channelId;
+  }
+
+  /** True when this process now holds (or already held) the channel's lease. */
+  async acquire(channelId: string): Promise<boolean> {
+    const key = this.key(channelId);
+    const set = await this.redis.redis.set(key, this.ownerId, 'PX', this.ttlMs, 'NX');
+    let ok = set === 'OK';
+    if (!ok) ok = (await this.redis.redis.eval(RENEW, 1, key, this.ownerId, String(this.ttlMs))) === 1;
+    if (ok) {
+      this.held.set(channelId, { renewedAt: Date.now() });
+      this.ensureTimer();
+    }
+    return ok;
+  }
+
+  holds(channelId: string): boolean {
+    return this.held.has(channelId);
+  }
+
+  /** The process holding the channel's lease, if any. */
+  async ownerOf(channelId: string): Promise<string | undefined> {
+    return (await this.redis.redis.get(this.key(channelId))) ?? undefined;
+  }
+
+  async release(channelId: string): Promise<void> {
+    if (!this.held.delete(channelId)) return;
+    try {
+      await this.redis.redis.eval(RELEASE, 1, this.key(channelId), this.ownerId);
+    } catch (err) {
+      // It expires on its own within one TTL.
+      this.logger.warn({ err, channelId }, 'Could not release session lease');
+    }
+    if (this.held.size === 0) this.stopTimer();
+  }
+
+  /** Renews every held lease once; exposed for tests. */
+  async renewAll(): Promise<void> {
+    for (const channelId of [...this.held.keys()]) {
+      const entry = this.held.get(channelId);
+      if (!entry) continue;
+      let result: 'renewed' | 'lost' | 'error';
+      try {
+        const r = await this.redis.redis.eval(RENEW, 1, this.key(channelId), this.ownerId, String(this.ttlMs));
+        result = r === 1 ? 'renewed' : 'lost';
+      } catch (err) {
+        this.logger.warn({ err, channelId }, 'Could not renew session lease');
+        result = 'error';
+      }
+      if (result === 'renewed') {
+        entry.renewedAt = Date.now();
+        continue;
+      }
+      // An unreachable Redis is only a loss once another process could have taken the key.
+      if (result === 'error' && Date.now() - entry.renewedAt < this.ttlMs * 0.8) continue;
+      if (this.held.get(channelId) !== entry) continue;
+      this.held.delete(channelId);
+      this.logger.error({ channelId }, 'Lost the session lease: closing the browser');
+      this.onLost(channelId);
+    }
+    if (this.held.size === 0) this.stopTimer();
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.renewAll(), Math.max(500, Math.floor(this.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  onApplicationShutdown(): void {
+    this.stopTimer();
+  }
+}

@@ -1,0 +1,369 @@
+import {
+  BeforeApplicationShutdown,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../common/errors/app-error';
+import { DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { AppConfig } from '../../config/app-config';
+import { EngineContext, InboundEventSink } from '../engine/inbound-sink.port';
+import { EngineSession, InboundEngineEvent, MessagingEngine } from '../engine/messaging-engine.port';
+import { WhatsappErrorCode } from '../whatsapp.errors';
+import { ChannelDirectory } from './channel-directory';
+import {
+  ChannelSession,
+  ChannelSessionOptions,
+  DEFAULT_SESSION_OPTIONS,
+  SessionStatus,
+  StatusChange,
+} from './channel-session';
+import { SessionLease } from './session-lease';
+import { isActive, SessionReason, SessionState } from './session-state';
+import { SessionStatusBus } from './session-status-bus';
+import { SessionsRepository } from './sessions.repository';
+import { StartLimiter } from './start-limiter';
+
+/** Overrides of the state machine's timings (tests); production uses config + defaults. */
+export const SESSION_OPTIONS = Symbol('SESSION_OPTIONS');
+
+/** Where a channel's session runs, as far as this process can tell. */
+export type SessionOwnership = 'local' | 'remote' | 'none';
+
+export interface SessionStatusView extends SessionStatus {
+  owner: SessionOwnership;
+}
+
+/** A logging sink for when no inbound pipeline is registered in the app. */
+class LoggingInboundSink extends InboundEventSink {
+  private readonly logger = new Logger('InboundEvents');
+  async handle(ctx: EngineContext, event: InboundEngineEvent): Promise<void> {
+    this.logger.log({ channelId: ctx.channelId, type: event.type }, 'Engine event (no inbound pipeline registered)');
+  }
+}
+
+/**
+ * Runs one ChannelSession per WhatsApp Web channel this process owns. Owning means holding the
+ * channel's lease; every command that would launch a browser takes the lease first, so no two
+ * processes ever run the same account. Restores linked sessions at boot (staggered, bounded by
+ * the start limiter) and closes every browser on shutdown.
+ */
+@Injectable()
+export class SessionManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SessionManager.name);
+  private readonly sessions = new Map<string, ChannelSession>();
+  private readonly limiter: StartLimiter;
+  private readonly options: ChannelSessionOptions;
+  private sink?: InboundEventSink;
+  private closing = false;
+  private restoring?: Promise<void>;
+  private readonly listeners = new Set<(change: StatusChange) => void>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly engine: MessagingEngine,
+    private readonly repository: SessionsRepository,
+    private readonly lease: SessionLease,
+    private readonly directory: ChannelDirectory,
+    private readonly events: DomainEvents,
+    private readonly bus: SessionStatusBus,
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(SESSION_OPTIONS) overrides?: Partial<ChannelSessionOptions>,
+  ) {
+    this.limiter = new StartLimiter(config.whatsapp.maxConcurrentStarts);
+    this.options = {
+      ...DEFAULT_SESSION_OPTIONS,
+      readyTimeoutMs: config.whatsapp.readyTimeoutMs,
+      qrTimeoutMs: config.whatsapp.qrTimeoutMs,
+      ...overrides,
+    };
+    this.lease.setLostHandler((channelId) => this.leaseLost(channelId));
+  }
+
+  get engineName(): string {
+    return this.engine.name;
+  }
+
+  /** The local session object of a channel, if this process runs (or ran) it. */
+  local(channelId: string): ChannelSession | undefined {
+    return this.sessions.get(channelId);
+  }
+
+  /** Sessions this process runs. */
+  localSessions(): ChannelSession[] {
+    return [...this.sessions.values()];
+  }
+
+  isRestoring(): boolean {
+    return this.restoring !== undefined;
+  }
+
+  /** Observes every local change (metrics). */
+  onChange(listener: (change: StatusChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dataDirOf(channelId: string): string {
+    return join(this.config.storage.dataDir, 'sessions', channelId);
+  }
+
+  // ----------------------------------------------------------------------------- status
+
+  async status(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
+    const local = this.sessions.get(channelId);
+    if (local && local.snapshot().clientIdentifier === clientIdentifier && this.lease.holds(channelId))
+      return { ...local.snapshot(), owner: 'local' };
+    const record = await this.repository.find(clientIdentifier, channelId);
+    const base: SessionStatus = record
+      ? { ...record, reason: record.reason, retryAt: undefined }
+      : { channelId, clientIdentifier, state: 'STOPPED', linked: false, autoStart: false, updatedAt: new Date(0) };
+    const owner = await this.lease.ownerOf(channelId);
+    if (owner && owner !== this.lease.ownerId) return { ...base, owner: 'remote' };
+    if (local && local.snapshot().clientIdentifier === clientIdentifier) return { ...local.snapshot(), owner: 'none' };
+    if (isActive(base.state))
+      // The process that ran it is gone (its lease expired): say so rather than echo a stale state.
+      return { ...base, state: 'DISCONNECTED', reason: SessionReason.OWNER_GONE, qr: undefined, qrExpiresAt: undefined, owner: 'none' };
+    return { ...base, owner: 'none' };
+  }
+
+  // ----------------------------------------------------------------------------- commands
+
+  /** Starts (or keeps running) the channel's session; needs the lease. */
+  async start(clientIdentifier: string, channelId: string, reason: string = SessionReason.REQUESTED): Promise<SessionStatusView> {
+    const session = await this.own(clientIdentifier, channelId);
+    await session.start(reason);
+    return this.status(clientIdentifier, channelId);
+  }
+
+  async restart(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
+    const session = await this.own(clientIdentifier, channelId);
+    await session.restart(SessionReason.REQUESTED);
+    return this.status(clientIdentifier, channelId);
+  }
+
+  /** Stops the browser; the link is kept, but boot will not restore it until started again. */
+  async stop(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
+    const session = await this.own(clientIdentifier, channelId);
+    await session.stop(SessionReason.REQUESTED);
+    await session.flushed();
+    return this.status(clientIdentifier, channelId);
+  }
+
+  /** Unlinks the device and deletes its auth data; the next start shows a QR. */
+  async logout(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
+    const session = await this.own(clientIdentifier, channelId);
+    await session.logout();
+    await session.flushed();
+    return this.status(clientIdentifier, channelId);
+  }
+
+  async requestPairingCode(clientIdentifier: string, channelId: string, phoneNumber: string): Promise<string> {
+    const session = await this.own(clientIdentifier, channelId);
+    if (!isActive(session.snapshot().state)) await session.start(SessionReason.ONBOARDING);
+    return session.requestPairingCode(phoneNumber);
+  }
+
+  /** Stops and forgets a deleted channel's session, its link and its stored state. */
+  async forget(clientIdentifier: string, channelId: string): Promise<void> {
+    const owner = await this.lease.ownerOf(channelId);
+    if (owner && owner !== this.lease.ownerId) {
+      this.logger.warn({ channelId, owner }, 'Deleted channel runs in another process; it will stop there on its next restart');
+    } else {
+      const session = await this.ownExisting(clientIdentifier, channelId);
+      await session.stop(SessionReason.CHANNEL_DELETED).catch((err: unknown) => this.logger.warn({ err, channelId }, 'Stop failed'));
+      await session.flushed();
+      this.sessions.delete(channelId);
+      await rm(this.dataDirOf(channelId), { recursive: true, force: true, maxRetries: 3 });
+    }
+    await this.repository.remove(clientIdentifier, channelId);
+  }
+
+  /**
+   * The channel's local session, after taking its lease. 404 for a channel not in the account;
+   * 503 SESSION_NOT_LOCAL while another process owns it.
+   */
+  private async own(clientIdentifier: string, channelId: string): Promise<ChannelSession> {
+    await this.directory.getById(clientIdentifier, channelId);
+    return this.ownExisting(clientIdentifier, channelId);
+  }
+
+  private async ownExisting(clientIdentifier: string, channelId: string): Promise<ChannelSession> {
+    if (this.closing) throw new SessionNotLocalError(channelId, 'shutting down');
+    if (!(await this.lease.acquire(channelId)))
+      throw new SessionNotLocalError(channelId, (await this.lease.ownerOf(channelId)) ?? 'unknown');
+    let session = this.sessions.get(channelId);
+    if (session && (session.isDetached() || session.snapshot().clientIdentifier !== clientIdentifier)) session = undefined;
+    if (!session) {
+      const record = await this.repository.find(clientIdentifier, channelId);
+      session = this.create(clientIdentifier, channelId, record);
+      this.sessions.set(channelId, session);
+    }
+    return session;
+  }
+
+  private create(clientIdentifier: string, channelId: string, record?: Partial<SessionStatus>): ChannelSession {
+    const ctx: EngineContext = { clientIdentifier, channelId };
+    const dataDir = this.dataDirOf(channelId);
+    return new ChannelSession(
+      {
+        channelId,
+        clientIdentifier,
+        linked: record?.linked ?? false,
+        autoStart: record?.autoStart ?? false,
+        me: record?.me,
+        pushname: record?.pushname,
+        lastReadyAt: record?.lastReadyAt,
+      },
+      this.engine,
+      { channelId, clientIdentifier, dataDir },
+      {
+        persist: (status) => this.persist(status),
+        changed: (change) => this.changed(change),
+        event: (session, event) => this.deliver(ctx, event, session),
+        acquireStartPermit: () => this.limiter.acquire(),
+        releaseLease: () => this.lease.release(channelId),
+        removeAuthData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
+      },
+      this.options,
+      new Logger(`Session ${channelId}`),
+    );
+  }
+
+  private persist(status: SessionStatus): Promise<void> {
+    return this.repository.write(status.clientIdentifier, status.channelId, {
+      state: status.state,
+      reason: status.reason,
+      qr: status.qr,
+      qrExpiresAt: status.qrExpiresAt,
+      me: status.me,
+      pushname: status.pushname,
+      linked: status.linked,
+      autoStart: status.autoStart,
+      lastReadyAt: status.lastReadyAt,
+      owner: this.lease.ownerId,
+    });
+  }
+
+  private changed(change: StatusChange): void {
+    const { status, previousState } = change;
+    if (change.kind === 'state' && previousState !== status.state) {
+      this.logger.log({ channelId: status.channelId, from: previousState, to: status.state, reason: status.reason }, 'Session state changed');
+      this.events.publish({
+        name: DomainEventName.SessionStatus,
+        clientIdentifier: status.clientIdentifier,
+        channelId: status.channelId,
+        occurredAt: status.updatedAt,
+        payload: {
+          state: status.state,
+          previousState,
+          reason: status.reason,
+          ...(status.state === 'QR' ? { qr: true } : {}),
+          ...(status.me ? { me: status.me } : {}),
+        },
+      });
+    }
+    this.bus.publish(change);
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private async deliver(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<void> {
+    this.sink ??= this.resolveSink();
+    await this.sink.handle(ctx, event, session);
+  }
+
+  private resolveSink(): InboundEventSink {
+    try {
+      return this.moduleRef.get(InboundEventSink, { strict: false });
+    } catch {
+      this.logger.warn('No InboundEventSink is registered: engine events are only logged');
+      return new LoggingInboundSink();
+    }
+  }
+
+  private leaseLost(channelId: string): void {
+    const session = this.sessions.get(channelId);
+    this.sessions.delete(channelId);
+    session?.leaseLost();
+  }
+
+  // ----------------------------------------------------------------------------- boot and shutdown
+
+  onApplicationBootstrap(): void {
+    if (!this.config.whatsapp.restoreOnBoot) return;
+    // In the background: the HTTP server comes up while browsers start.
+    this.restoring = this.restoreAll()
+      .catch((err: unknown) => this.logger.error({ err }, 'Restoring sessions failed'))
+      .finally(() => (this.restoring = undefined));
+  }
+
+  /** Starts every linked session that should run and that no other process owns, staggered. */
+  async restoreAll(): Promise<void> {
+    const [records, channels] = await Promise.all([
+      this.repository.listRestorable(),
+      this.directory.listAllByService('whatsappweb'),
+    ]);
+    const known = new Set(channels.map((c) => `${c.clientIdentifier}/${c.id}`));
+    const todo = records.filter((r) => known.has(`${r.clientIdentifier}/${r.channelId}`));
+    this.logger.log({ sessions: todo.length }, 'Restoring linked WhatsApp Web sessions');
+    let first = true;
+    for (const record of todo) {
+      if (this.closing) return;
+      if (!first) await sleep(this.config.whatsapp.restoreStaggerMs);
+      first = false;
+      try {
+        const session = await this.ownExisting(record.clientIdentifier, record.channelId);
+        await session.start(SessionReason.RESTORED_AT_BOOT);
+      } catch (err) {
+        if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId, owner: err.owner }, 'Session owned by another process; not restoring it here');
+        else this.logger.error({ err, channelId: record.channelId }, 'Could not restore session');
+      }
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.bus.close();
+    const sessions = [...this.sessions.values()];
+    await Promise.all(
+      sessions.map(async (s) => {
+        await s.stop(SessionReason.SHUTDOWN, true).catch((err: unknown) => this.logger.warn({ err, channelId: s.channelId }, 'Stop at shutdown failed'));
+        await s.flushed();
+      }),
+    );
+    this.sessions.clear();
+    await this.engine.shutdown?.();
+    await this.restoring;
+  }
+
+  /** Counts of local sessions per state (metrics, readiness). */
+  countsByState(): Record<SessionState, number> {
+    const counts = { STOPPED: 0, STARTING: 0, QR: 0, AUTHENTICATED: 0, READY: 0, DISCONNECTED: 0, FAILED: 0, LOGGED_OUT: 0 };
+    for (const s of this.sessions.values()) counts[s.snapshot().state]++;
+    return counts;
+  }
+}
+
+/** 503 SESSION_NOT_LOCAL: another server process owns the session (routing between processes comes later). */
+export class SessionNotLocalError extends AppError {
+  constructor(
+    readonly channelId: string,
+    readonly owner: string,
+  ) {
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      WhatsappErrorCode.SESSION_NOT_LOCAL,
+      `The session of channel ${channelId} runs in another server process; retry against that process`,
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
