@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '../media/media.module';
+import { MessagesStoreModule } from './messages-store.module';
 
-/** Placeholder: filled in by the feature's issue. */
-@Module({})
+/** Messages: storage (shared with the inbound pipeline), media, and the outbound pipeline. */
+@Module({
+  imports: [MessagesStoreModule, MediaModule],
+  exports: [MessagesStoreModule, MediaModule],
+})
 export class MessagesModule {}

@@ -1,0 +1,25 @@
+/**
+ * Runs tasks one at a time per key, in call order. Used where FerretDB cannot make a read-then-write
+ * atomic (its findOneAndUpdate is not atomic under concurrency, unlike MongoDB's): every writer of a
+ * channel's message statuses lives in the process owning that channel's session, so an in-process
+ * lock is enough there, and MongoDB's atomic update covers the rest.
+ */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.catch(() => undefined).then(task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Keys with work queued or running (for tests and metrics). */
+  get size(): number {
+    return this.tails.size;
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEventName, DomainEvents } from '../common/events/domain-events';
+import type { AckLevel } from '../whatsapp/engine/messaging-engine.port';
+import { MessageStatus, MessageView, OutboundMessage } from './message.types';
+import { MessagesRepository, publicView } from './messages.repository';
+
+/** Which channel an engine event belongs to (same shape as the inbound sink's EngineContext). */
+export interface MessageContext {
+  clientIdentifier: string;
+  channelId: string;
+}
+
+/** Payload of the `message.status` domain event (and webhook). */
+export interface MessageStatusPayload {
+  messageId: string;
+  waMessageId?: string;
+  chatId: string;
+  contactId?: string;
+  conversationId?: string;
+  platform?: string;
+  direction: string;
+  status: MessageStatus;
+  previousStatus: MessageStatus;
+  reason?: string;
+}
+
+const ACK_STATUS: Record<AckLevel, MessageStatus | undefined> = {
+  failed: 'failed',
+  pending: undefined, // WhatsApp's clock: our own `queued`/`sending` already say it
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  played: 'played',
+};
+
+/** An ack can overtake the send's own result (the engine event races the send call): keep it briefly. */
+const EARLY_ACK_TTL_MS = 120_000;
+const EARLY_ACK_MAX = 10_000;
+
+/**
+ * Every status change of a message goes through here: stored first (forward only), then published as
+ * `message.status` for the webhook pipeline. The inbound sink calls `onAck`; the send worker calls `move`.
+ */
+@Injectable()
+export class MessageStatusService {
+  private readonly earlyAcks = new Map<string, { status: MessageStatus; expires: number }>();
+
+  constructor(
+    private readonly repository: MessagesRepository,
+    private readonly events: DomainEvents,
+  ) {}
+
+  /** Applies an engine ack. Returns the message when its status moved, undefined otherwise. */
+  async onAck(ctx: MessageContext, waMessageId: string, ack: AckLevel): Promise<MessageView | undefined> {
+    const status = ACK_STATUS[ack];
+    if (!status) return undefined;
+    const moved = await this.repository.advance(ctx.clientIdentifier, ctx.channelId, { waMessageId }, status, status === 'failed' ? { statusReason: 'WHATSAPP_ACK_ERROR' } : {});
+    if (moved) {
+      this.publish(moved.message, moved.previous);
+      return publicView(moved.message);
+    }
+    if (!(await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId))) this.rememberEarlyAck(ctx.channelId, waMessageId, status);
+    return undefined;
+  }
+
+  /** Moves one of our messages (by id) and publishes the change; undefined when it could not move. */
+  async move(message: { clientIdentifier: string; channelId: string; id: string }, to: MessageStatus, options: { reason?: string; set?: Record<string, unknown> } = {}): Promise<OutboundMessage | undefined> {
+    const set = { ...options.set, ...(options.reason ? { statusReason: options.reason } : {}) };
+    const moved = await this.repository.advance(message.clientIdentifier, message.channelId, { id: message.id }, to, set);
+    if (!moved) return undefined;
+    this.publish(moved.message, moved.previous);
+    return moved.message;
+  }
+
+  /** After the worker stored a WhatsApp id: applies the best ack that arrived before it. */
+  async applyEarlyAcks(message: OutboundMessage): Promise<void> {
+    if (!message.waMessageId) return;
+    const key = `${message.channelId}:${message.waMessageId}`;
+    const early = this.earlyAcks.get(key);
+    if (!early) return;
+    this.earlyAcks.delete(key);
+    if (early.expires < Date.now()) return;
+    await this.move(message, early.status, early.status === 'failed' ? { reason: 'WHATSAPP_ACK_ERROR' } : {});
+  }
+
+  private rememberEarlyAck(channelId: string, waMessageId: string, status: MessageStatus): void {
+    const now = Date.now();
+    if (this.earlyAcks.size >= EARLY_ACK_MAX) {
+      for (const [k, v] of this.earlyAcks) if (v.expires < now) this.earlyAcks.delete(k);
+      if (this.earlyAcks.size >= EARLY_ACK_MAX) return;
+    }
+    const key = `${channelId}:${waMessageId}`;
+    const current = this.earlyAcks.get(key);
+    if (!current || status === 'failed' || (current.status !== 'failed' && rank(status) > rank(current.status))) {
+      this.earlyAcks.set(key, { status, expires: now + EARLY_ACK_TTL_MS });
+    }
+  }
+
+  private publish(message: MessageView, previous: MessageStatus): void {
+    const payload: MessageStatusPayload = {
+      messageId: message.id,
+      waMessageId: message.waMessageId,
+      chatId: message.chatId,
+      contactId: message.contactId,
+      conversationId: message.conversationId,
+      platform: message.platform,
+      direction: message.direction,
+      status: message.status,
+      previousStatus: previous,
+      ...(message.status === 'failed' && message.statusReason ? { reason: message.statusReason } : {}),
+    };
+    this.events.publish({
+      name: DomainEventName.MessageStatus,
+      clientIdentifier: message.clientIdentifier,
+      channelId: message.channelId,
+      occurredAt: new Date(),
+      payload: payload as unknown as Record<string, unknown>,
+    });
+  }
+}
+
+const ORDER: MessageStatus[] = ['queued', 'sending', 'sent', 'delivered', 'read', 'played'];
+const rank = (s: MessageStatus) => ORDER.indexOf(s);

@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter, isValidObjectId } from 'mongoose';
+import { OBJECT_ID_PATTERN } from '../common/validation/parse-object-id.pipe';
+import { KeyedLock } from './keyed-lock';
+import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefore } from './message.types';
+import { Message } from './schemas/message.schema';
+
+export type { MessageDirection, MessageKind, MessageStatus, MessageView } from './message.types';
+
+type MessageDoc = Message & { _id: unknown; createdAt: Date; updatedAt: Date };
+type NewInbound = Omit<MessageView, 'id' | 'createdAt' | 'updatedAt' | 'clientIdentifier' | 'direction'>;
+export type NewOutbound = Omit<MessageView, 'id' | 'createdAt' | 'updatedAt' | 'clientIdentifier' | 'direction' | 'status' | 'fromMe' | 'waMessageId'> & {
+  outbound: OutboundSpec;
+  idempotencyKey?: string;
+};
+
+function toView(doc: MessageDoc): OutboundMessage {
+  const { _id, waKey: _w, idemKey: _i, __v: _v, outbound, ...rest } = doc as MessageDoc & { __v?: number };
+  return { id: String(_id), ...(rest as unknown as Omit<MessageView, 'id'>), outbound: outbound ?? { op: 'send' } };
+}
+
+/** The public shape: what the worker needs stays inside. */
+export function publicView(message: MessageView): MessageView {
+  const { outbound: _o, ...view } = message as OutboundMessage;
+  return view;
+}
+
+const waKey = (channelId: string, waMessageId: string) => `${channelId}:${waMessageId}`;
+export type HistoryScope =
+  | { conversationId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } }
+  | { contactId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } };
+
+const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+/** The messages collection. Every method on account data takes clientIdentifier first and filters by it. */
+@Injectable()
+export class MessagesRepository {
+  private readonly statusLock = new KeyedLock();
+
+  constructor(@InjectModel(Message.name) private readonly model: Model<Message>) {}
+
+  /**
+   * Unique on channelId + waMessageId: a duplicate returns the stored one with created=false. A message we
+   * sent ourselves (fromMe) that WhatsApp echoes while our send is in flight is attached to our outbound
+   * record instead of being stored twice.
+   */
+  async insertInbound(clientIdentifier: string, doc: NewInbound): Promise<{ message: MessageView; created: boolean }> {
+    if (doc.waMessageId) {
+      const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
+      if (existing) return { message: existing, created: false };
+      if (doc.fromMe) {
+        const adopted = await this.adoptEcho(clientIdentifier, doc);
+        if (adopted) return { message: adopted, created: false };
+      }
+    }
+    try {
+      const created = await this.model.create({
+        ...doc,
+        clientIdentifier,
+        direction: doc.fromMe ? 'outbound' : 'inbound',
+        waKey: doc.waMessageId ? waKey(doc.channelId, doc.waMessageId) : undefined,
+      });
+      return { message: publicView(toView(created.toObject() as MessageDoc)), created: true };
+    } catch (err) {
+      if (!isDuplicate(err) || !doc.waMessageId) throw err;
+      const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
+      if (!existing) throw err;
+      return { message: existing, created: false };
+    }
+  }
+
+  /** Our record of a send in flight on this chat with the same content, given the WhatsApp id the echo carries. */
+  private async adoptEcho(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
+    const filter: QueryFilter<Message> = {
+      clientIdentifier,
+      channelId: doc.channelId,
+      chatId: doc.chatId,
+      direction: 'outbound',
+      status: 'sending',
+      waMessageId: { $exists: false },
+    };
+    if (doc.body !== undefined) filter.body = doc.body;
+    else if (doc.caption !== undefined) filter.caption = doc.caption;
+    const candidate = await this.model.findOne(filter).sort({ createdAt: 1 }).lean<MessageDoc>();
+    if (!candidate || !doc.waMessageId) return undefined;
+    const res = await this.model.updateOne(
+      { _id: candidate._id, waMessageId: { $exists: false } },
+      { $set: { waMessageId: doc.waMessageId, waKey: waKey(doc.channelId, doc.waMessageId) } },
+    );
+    if (res.modifiedCount === 0) return undefined;
+    return this.findById(clientIdentifier, String(candidate._id));
+  }
+
+  /** Stores an API send before anything else. A repeated Idempotency-Key returns the first one (created=false). */
+  async insertOutbound(clientIdentifier: string, doc: NewOutbound): Promise<{ message: OutboundMessage; created: boolean }> {
+    const { idempotencyKey, ...fields } = doc;
+    const now = new Date();
+    try {
+      const created = await this.model.create({
+        ...fields,
+        clientIdentifier,
+        direction: 'outbound',
+        fromMe: true,
+        status: 'queued',
+        statusTimes: { queued: now },
+        idemKey: idempotencyKey ? `${clientIdentifier}:${idempotencyKey}` : undefined,
+      });
+      return { message: toView(created.toObject() as MessageDoc), created: true };
+    } catch (err) {
+      if (!isDuplicate(err) || !idempotencyKey) throw err;
+      const existing = await this.findByIdempotencyKey(clientIdentifier, idempotencyKey);
+      if (!existing) throw err;
+      return { message: existing, created: false };
+    }
+  }
+
+  async findById(clientIdentifier: string, id: string): Promise<OutboundMessage | undefined> {
+    if (!isValidObjectId(id)) return undefined;
+    const doc = await this.model.findOne({ _id: id, clientIdentifier }).lean<MessageDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
+  async findByWaId(clientIdentifier: string, channelId: string, waMessageId: string): Promise<OutboundMessage | undefined> {
+    const doc = await this.model.findOne({ clientIdentifier, waKey: waKey(channelId, waMessageId) }).lean<MessageDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
+  /** A message named by our id or by its WhatsApp id, in any channel of the account. */
+  async findByReference(clientIdentifier: string, ref: string, channelId?: string): Promise<OutboundMessage[]> {
+    const filter: QueryFilter<Message> = OBJECT_ID_PATTERN.test(ref) ? { clientIdentifier, _id: ref } : { clientIdentifier, waMessageId: ref };
+    if (channelId) filter.channelId = channelId;
+    const docs = await this.model.find(filter).limit(10).lean<MessageDoc[]>();
+    return docs.map(toView);
+  }
+
+  async findByIdempotencyKey(clientIdentifier: string, key: string): Promise<OutboundMessage | undefined> {
+    const doc = await this.model.findOne({ clientIdentifier, idemKey: `${clientIdentifier}:${key}` }).lean<MessageDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
+  /** Status only moves forward (sent < delivered < read < played); undefined when unknown or no change. */
+  async applyAck(clientIdentifier: string, channelId: string, waMessageId: string, status: MessageStatus): Promise<MessageView | undefined> {
+    const moved = await this.advance(clientIdentifier, channelId, { waMessageId }, status);
+    return moved ? publicView(moved.message) : undefined;
+  }
+
+  /**
+   * Moves a message's status forward, atomically against concurrent acks (per channel in this process:
+   * see KeyedLock for why). Returns the updated message and
+   * the status it left, or undefined when the message is unknown or already at or past `to`.
+   */
+  advance(
+    clientIdentifier: string,
+    channelId: string,
+    match: { id: string } | { waMessageId: string },
+    to: MessageStatus,
+    set: Record<string, unknown> = {},
+  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
+    return this.statusLock.run(channelId, () => this.advanceNow(clientIdentifier, channelId, match, to, set));
+  }
+
+  private async advanceNow(
+    clientIdentifier: string,
+    channelId: string,
+    match: { id: string } | { waMessageId: string },
+    to: MessageStatus,
+    set: Record<string, unknown>,
+  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
+    const key = 'id' in match ? { _id: match.id, channelId } : { waKey: waKey(channelId, match.waMessageId) };
+    if ('id' in match && !isValidObjectId(match.id)) return undefined;
+    const update: Record<string, unknown> = { $set: { ...set, status: to, [`statusTimes.${to}`]: new Date() } };
+    if (to !== 'failed') (update as { $unset?: object }).$unset = { statusReason: 1 };
+    const before = await this.model
+      .findOneAndUpdate({ ...key, clientIdentifier, status: { $in: statusesBefore(to) } }, update, { returnDocument: 'before' })
+      .lean<MessageDoc>();
+    if (!before) return undefined;
+    const after = await this.model.findById(before._id).lean<MessageDoc>();
+    return after ? { message: toView(after), previous: before.status as MessageStatus } : undefined;
+  }
+
+  /** queued → sending, just before the engine is called; false when the message is no longer queued. */
+  async claimForSending(clientIdentifier: string, id: string, attempts: number): Promise<boolean> {
+    const res = await this.model.updateOne(
+      { _id: id, clientIdentifier, status: 'queued' },
+      { $set: { status: 'sending', 'outbound.attempts': attempts } },
+    );
+    return res.modifiedCount === 1;
+  }
+
+  /** sending → queued: the attempt did not reach WhatsApp (session gone, worker stopping). */
+  async releaseToQueue(clientIdentifier: string, id: string, reason: string): Promise<void> {
+    await this.model.updateOne({ _id: id, clientIdentifier, status: 'sending' }, { $set: { status: 'queued', statusReason: reason } });
+  }
+
+  /**
+   * Records WhatsApp's id after a send. A fromMe echo stored on its own (content did not match) is dropped
+   * first: the record the API returned stays the one true copy. (Checked by hand: FerretDB does not report
+   * unique violations caused by updates.)
+   */
+  async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
+    const key = waKey(channelId, waMessageId);
+    await this.model.deleteMany({ clientIdentifier, waKey: key, _id: { $ne: id }, fromMe: true, direction: 'outbound', outbound: { $exists: false } });
+    await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, waMessageId, waKey: key } });
+  }
+
+  async markRevoked(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
+    const filter: QueryFilter<Message> = { clientIdentifier, waKey: waKey(channelId, waMessageId) };
+    // A revoke for everyone wins over an earlier delete-for-me; the same outcome twice is no change.
+    filter['revoked.outcome'] = outcome === 'revoked' ? { $ne: 'revoked' } : { $exists: false };
+    const res = await this.model.updateOne(filter, { $set: { revoked: { at: new Date(), outcome, ...(by ? { by } : {}) } } });
+    if (res.modifiedCount === 0) return undefined;
+    return this.findByWaId(clientIdentifier, channelId, waMessageId).then((m) => m && publicView(m));
+  }
+
+  async applyEdit(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
+    const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
+    if (!current) return undefined;
+    const field = current.media && current.kind !== 'text' ? 'caption' : 'body';
+    if (current[field] === body) return undefined;
+    await this.model.updateOne(
+      { _id: current.id, clientIdentifier },
+      { $set: { [field]: body }, $push: { edits: { body: current[field] ?? '', at: new Date() } } },
+    );
+    return this.findById(clientIdentifier, current.id).then((m) => m && publicView(m));
+  }
+
+  /** One reaction per sender: a new emoji replaces the sender's previous one, '' removes it. */
+  async applyReaction(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
+    const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
+    if (!current) return undefined;
+    const others = (current.reactions ?? []).filter((r) => r.senderId !== senderId);
+    const previous = (current.reactions ?? []).find((r) => r.senderId === senderId);
+    if ((previous?.emoji ?? '') === emoji) return undefined;
+    // The whole array is rewritten: FerretDB's $pull only removes exact sub-document matches.
+    const reactions = emoji ? [...others, { senderId, emoji, at: new Date() }] : others;
+    await this.model.updateOne({ _id: current.id, clientIdentifier }, { $set: { reactions } });
+    return this.findById(clientIdentifier, current.id).then((m) => m && publicView(m));
+  }
+
+  async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery']): Promise<void> {
+    if (!isValidObjectId(messageId)) return;
+    await this.model.updateOne({ _id: messageId, clientIdentifier }, delivery ? { $set: { delivery } } : { $unset: { delivery: 1 } });
+  }
+
+  /** Inbound messages whose delivery is still 'pending' (crash recovery), oldest first. System-level. */
+  async findPendingDelivery(olderThan: Date, limit: number): Promise<MessageView[]> {
+    const docs = await this.model
+      .find({ 'delivery.state': 'pending', createdAt: { $lt: olderThan } })
+      .sort({ createdAt: 1 })
+      .limit(limit)
+      .lean<MessageDoc[]>();
+    return docs.map((d) => publicView(toView(d)));
+  }
+
+  /** Outbound messages of a channel left in `status`, oldest first: the send sweeper's input. System-level. */
+  async findOutboundInStatus(channelId: string, status: 'queued' | 'sending', olderThan: Date, limit: number): Promise<OutboundMessage[]> {
+    const docs = await this.model
+      .find({ channelId, status, direction: 'outbound', outbound: { $exists: true }, createdAt: { $lt: olderThan } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<MessageDoc[]>();
+    return docs.map(toView);
+  }
+
+  /**
+   * A page of history, newest first by default. A message belongs to the scope when it names the
+   * conversation/contact, or when it is in the scope's chat (within its time span) and names none:
+   * inbound messages stored before anyone linked them still show.
+   */
+  async history(clientIdentifier: string, scope: HistoryScope, window: { skip: number; limit: number; order: 1 | -1 }): Promise<{ data: MessageView[]; total: number }> {
+    const chat: QueryFilter<Message> = { channelId: scope.chat.channelId, chatId: scope.chat.chatId };
+    if (scope.chat.from || scope.chat.to) {
+      chat.timestamp = { ...(scope.chat.from ? { $gte: scope.chat.from } : {}), ...(scope.chat.to ? { $lte: scope.chat.to } : {}) };
+    }
+    const byId: QueryFilter<Message> = 'conversationId' in scope ? { conversationId: scope.conversationId } : { contactId: scope.contactId };
+    const unlinked: QueryFilter<Message> = 'conversationId' in scope ? { conversationId: { $exists: false } } : { contactId: { $exists: false } };
+    const filter: QueryFilter<Message> = { clientIdentifier, $or: [byId, { ...chat, ...unlinked }] };
+    const [docs, total] = await Promise.all([
+      this.model.find(filter).sort({ timestamp: window.order, _id: window.order }).skip(window.skip).limit(window.limit).lean<MessageDoc[]>(),
+      this.model.countDocuments(filter),
+    ]);
+    return { data: docs.map((d) => publicView(toView(d))), total };
+  }
+}

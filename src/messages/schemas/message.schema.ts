@@ -1,0 +1,145 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+import type { MessageLocation, MessageMedia, MessageView, OutboundSpec } from '../message.types';
+
+const LocationSchema = new MongooseSchema(
+  { latitude: Number, longitude: Number, name: String, address: String, url: String },
+  { _id: false },
+);
+const MediaRefSchema = new MongooseSchema(
+  { mediaId: String, mimetype: String, filename: String, size: Number, sha256: String, voice: Boolean },
+  { _id: false },
+);
+const RevokedSchema = new MongooseSchema({ at: Date, outcome: String, by: String }, { _id: false });
+const EditSchema = new MongooseSchema({ body: String, at: Date }, { _id: false });
+const ReactionSchema = new MongooseSchema({ senderId: String, emoji: String, at: Date }, { _id: false });
+const DeliverySchema = new MongooseSchema({ state: String, platform: String, reason: String }, { _id: false });
+const OutboundSchema = new MongooseSchema(
+  {
+    op: String,
+    forwardOfWaMessageId: String,
+    quotedMessageId: String,
+    asVoice: Boolean,
+    asDocument: Boolean,
+    attempts: Number,
+    requestHash: String,
+  },
+  { _id: false },
+);
+
+/**
+ * Every message of every chat, both directions (one history per conversation and contact).
+ * `waKey` (= channelId:waMessageId) makes inbound storage idempotent; `idemKey`
+ * (= clientIdentifier:Idempotency-Key) makes retried API sends idempotent. Both unique and
+ * sparse: documents without the field are many (checked on FerretDB and MongoDB).
+ */
+@Schema({ collection: 'messages', timestamps: true })
+export class Message {
+  @Prop({ required: true })
+  clientIdentifier!: string;
+
+  @Prop({ required: true })
+  channelId!: string;
+
+  @Prop({ required: true })
+  direction!: string;
+
+  @Prop()
+  waMessageId?: string;
+
+  @Prop({ unique: true, sparse: true })
+  waKey?: string;
+
+  @Prop({ unique: true, sparse: true })
+  idemKey?: string;
+
+  @Prop({ required: true })
+  chatId!: string;
+
+  @Prop()
+  contactId?: string;
+
+  @Prop()
+  conversationId?: string;
+
+  @Prop({ required: true, default: false })
+  isGroup!: boolean;
+
+  @Prop()
+  senderId?: string;
+
+  @Prop()
+  senderName?: string;
+
+  @Prop({ required: true, default: false })
+  fromMe!: boolean;
+
+  @Prop({ required: true })
+  kind!: string;
+
+  @Prop()
+  body?: string;
+
+  @Prop()
+  caption?: string;
+
+  @Prop()
+  quotedWaMessageId?: string;
+
+  @Prop()
+  isForwarded?: boolean;
+
+  @Prop({ type: LocationSchema })
+  location?: MessageLocation;
+
+  @Prop({ type: [String], default: undefined })
+  vcards?: string[];
+
+  @Prop({ type: MediaRefSchema })
+  media?: MessageMedia;
+
+  @Prop({ required: true })
+  status!: string;
+
+  @Prop()
+  statusReason?: string;
+
+  /** When each status was reached (queued, sent, delivered, read, played, failed). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  statusTimes?: MessageView['statusTimes'];
+
+  @Prop({ type: RevokedSchema })
+  revoked?: MessageView['revoked'];
+
+  @Prop({ type: [EditSchema], default: undefined })
+  edits?: MessageView['edits'];
+
+  @Prop({ type: [ReactionSchema], default: undefined })
+  reactions?: MessageView['reactions'];
+
+  @Prop()
+  agentName?: string;
+
+  @Prop()
+  platform?: string;
+
+  @Prop({ required: true })
+  timestamp!: Date;
+
+  @Prop({ type: DeliverySchema })
+  delivery?: MessageView['delivery'];
+
+  /** What the send worker needs beyond the visible content (outbound messages only). */
+  @Prop({ type: OutboundSchema })
+  outbound?: OutboundSpec;
+
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+export const MessageSchema = SchemaFactory.createForClass(Message);
+MessageSchema.index({ clientIdentifier: 1, conversationId: 1, timestamp: -1 });
+MessageSchema.index({ clientIdentifier: 1, contactId: 1, timestamp: -1 });
+MessageSchema.index({ clientIdentifier: 1, channelId: 1, chatId: 1, timestamp: -1 });
+MessageSchema.index({ channelId: 1, status: 1, createdAt: 1 });
+MessageSchema.index({ 'delivery.state': 1, createdAt: 1 });
