@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ChannelsModule } from '../channels/channels.module';
+import { TagsModule } from '../tags/tags.module';
+import { ContactTagsService } from './contact-tags.service';
+import { ContactsController } from './contacts.controller';
+import { ContactsRepository } from './contacts.repository';
+import { ContactsService } from './contacts.service';
+import { Contact, ContactSchema } from './schemas/contact.schema';
+import { TagContactsController } from './tag-contacts.controller';
 
-/** Placeholder: filled in by the feature's issue. */
-@Module({})
+/** Contacts (SDK guide 2) and the contacts of a tag (3.6). */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Contact.name, schema: ContactSchema }]), ChannelsModule, TagsModule],
+  controllers: [ContactsController, TagContactsController],
+  providers: [ContactsRepository, ContactsService, ContactTagsService],
+  exports: [ContactsService],
+})
 export class ContactsModule {}

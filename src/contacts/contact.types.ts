@@ -1,0 +1,31 @@
+import type { ContactType } from './contact-identifier';
+
+export interface ContactView {
+  id: string;
+  clientIdentifier: string;
+  channelId: string;
+  contactIdentifier: string;
+  name?: string;
+  customName?: string;
+  type: ContactType;
+  channelType: 'whatsapp';
+  photo?: string;
+  tagIds: string[];
+  platform?: string;
+  isIgnored: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ContactFilter {
+  channelId?: string;
+  type?: ContactType;
+  channelType?: 'whatsapp';
+  /** Case-insensitive, anywhere in name or customName. */
+  name?: string;
+  /** Already normalised. */
+  contactIdentifier?: string;
+  tagIds?: string[];
+  /** `any` (default): at least one of tagIds; `all`: every one. */
+  tagMatch?: 'any' | 'all';
+}
