@@ -53,6 +53,10 @@ export class AppConfig {
     timeoutMs: number;
     endpointConcurrency: number;
     workerConcurrency: number;
+    /** How often stuck events (no live job) and undispatched inbound messages are re-enqueued. */
+    sweepIntervalMs: number;
+    /** Lifetime of the signed media URLs put in payloads: longer than the retry schedule. */
+    mediaUrlTtlSeconds: number;
   };
 }
 
@@ -140,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
       endpointConcurrency: vars.WEBHOOK_ENDPOINT_CONCURRENCY ?? 4,
       workerConcurrency: vars.WEBHOOK_WORKER_CONCURRENCY ?? 50,
+      sweepIntervalMs: vars.WEBHOOK_SWEEP_INTERVAL_MS ?? 30_000,
+      mediaUrlTtlSeconds: vars.WEBHOOK_MEDIA_URL_TTL_SECONDS ?? 3 * 24 * 3600,
     },
   };
 }

@@ -153,4 +153,12 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WEBHOOK_WORKER_CONCURRENCY?: number;
+
+  /** Re-enqueue sweep of stuck events and undispatched inbound messages. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(200)
+  WEBHOOK_SWEEP_INTERVAL_MS?: number;
+
+  /** Lifetime of signed media URLs in webhook payloads. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60)
+  WEBHOOK_MEDIA_URL_TTL_SECONDS?: number;
 }

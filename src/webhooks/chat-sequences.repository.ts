@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isUniqueViolation } from './mongo-errors';
+import { ChatSequence } from './schemas/webhook-event.schema';
+
+/** Per-chat counters behind `chat.seq` in payloads. */
+@Injectable()
+export class ChatSequencesRepository {
+  constructor(@InjectModel(ChatSequence.name) private readonly model: Model<ChatSequence>) {}
+
+  /**
+   * The next number of a chat. An atomic $inc upsert (no projection: FerretDB refuses
+   * findOneAndUpdate with one); two first upserts racing on MongoDB can collide on _id, and
+   * the loser simply increments the row the winner created.
+   */
+  async next(channelId: string, chatId: string): Promise<number> {
+    const _id = `${channelId}:${chatId}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await this.model.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+        return doc!.seq;
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 2) throw err;
+      }
+    }
+  }
+}

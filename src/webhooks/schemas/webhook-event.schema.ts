@@ -1,0 +1,59 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { WEBHOOK_EVENT_STATES, WEBHOOK_EVENT_TYPES, type WebhookEventState, type WebhookEventType } from '../webhook-event.types';
+
+@Schema({ _id: false })
+export class WebhookAttemptDoc {
+  @Prop({ required: true }) at!: Date;
+  @Prop({ required: true }) attempt!: number;
+  @Prop() status?: number;
+  @Prop({ required: true }) latencyMs!: number;
+  @Prop() error?: string;
+  @Prop({ required: true }) outcome!: string;
+}
+const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptDoc);
+
+/**
+ * `webhook_events`: the outbox and the delivery log. A row is written before its BullMQ job
+ * exists, so Redis losing the job (or a crash between the two) loses nothing: the sweeper
+ * re-enqueues open rows that have no live job.
+ */
+@Schema({ collection: 'webhook_events', timestamps: true })
+export class WebhookEvent {
+  @Prop({ required: true, unique: true }) eventId!: string;
+  @Prop({ required: true }) key!: string;
+  @Prop({ required: true }) clientIdentifier!: string;
+  @Prop({ required: true }) channelId!: string;
+  @Prop({ required: true }) platform!: string;
+  @Prop({ required: true, enum: WEBHOOK_EVENT_TYPES, type: String }) type!: WebhookEventType;
+  @Prop() chatId?: string;
+  @Prop() seq?: number;
+  @Prop({ required: true }) body!: string;
+  @Prop({ required: true, enum: WEBHOOK_EVENT_STATES, type: String }) state!: WebhookEventState;
+  @Prop({ type: [WebhookAttemptSchema], default: [] }) attempts!: WebhookAttemptDoc[];
+  @Prop({ default: 0 }) attemptCount!: number;
+  @Prop({ default: 0 }) failures!: number;
+  @Prop({ default: 0 }) replays!: number;
+  @Prop() firstAttemptAt?: Date;
+  @Prop() nextAttemptAt?: Date;
+  @Prop() deliveredAt?: Date;
+  @Prop() lastStatus?: number;
+  @Prop() lastError?: string;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
+// Delivery log listing of an account (newest first) and its filters.
+WebhookEventSchema.index({ clientIdentifier: 1, createdAt: -1 });
+// Bulk replay: failed events of one endpoint since a time.
+WebhookEventSchema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state: 1, createdAt: 1 });
+// Sweeper: open events that are overdue.
+WebhookEventSchema.index({ state: 1, nextAttemptAt: 1 });
+
+/** `webhook_chat_sequences`: one counter per chat (`<channelId>:<chatId>`) for the payload's `chat.seq`. */
+@Schema({ collection: 'webhook_chat_sequences', versionKey: false })
+export class ChatSequence {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true, default: 0 }) seq!: number;
+}
+export const ChatSequenceSchema = SchemaFactory.createForClass(ChatSequence);

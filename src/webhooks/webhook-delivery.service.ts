@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OutboundRequestError, SafeHttpClient } from '../common/http/safe-http.client';
+import { AppConfig } from '../config/app-config';
+import { EndpointLimiter } from './endpoint-limiter';
+import { AttemptResult, RetryPolicy } from './retry-policy';
+import { WebhookEndpoints } from './webhook-endpoints';
+import { DeliverableEvent, WebhookEventsRepository } from './webhook-events.repository';
+import type { DeliveryJobData, WebhookAttempt } from './webhook-event.types';
+import { WebhookMetrics } from './webhook-metrics';
+import { signWebhook } from './webhook-signer';
+
+export type DeliveryOutcome =
+  | { kind: 'delivered' }
+  /** Nothing to do: the event is finished (or gone) already. */
+  | { kind: 'noop'; reason: string }
+  /** The endpoint is at its concurrency limit: try again shortly without counting an attempt. */
+  | { kind: 'busy' }
+  | { kind: 'retry'; at: number }
+  | { kind: 'dead'; reason: string };
+
+/** Receivers answer small bodies; a huge one is cut off (and counts as a failed attempt). */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+const ERROR_SNIPPET = 200;
+
+function describeFailure(result: AttemptResult, body?: Buffer): string | undefined {
+  if (result.kind === 'error') return `${result.code}: ${result.message}`;
+  if (result.status >= 200 && result.status < 300) return undefined;
+  const snippet = body?.subarray(0, ERROR_SNIPPET).toString('utf8').replace(/\s+/g, ' ').trim();
+  return snippet ? `HTTP ${result.status}: ${snippet}` : `HTTP ${result.status}`;
+}
+
+/**
+ * One delivery attempt of one event: take the endpoint's slot, sign, POST, log the attempt and
+ * decide what comes next. The queue worker only translates the outcome into BullMQ moves.
+ */
+@Injectable()
+export class WebhookDelivery {
+  private readonly logger = new Logger(WebhookDelivery.name);
+
+  constructor(
+    private readonly events: WebhookEventsRepository,
+    private readonly endpoints: WebhookEndpoints,
+    private readonly limiter: EndpointLimiter,
+    private readonly http: SafeHttpClient,
+    private readonly policy: RetryPolicy,
+    private readonly metrics: WebhookMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  async execute(job: DeliveryJobData): Promise<DeliveryOutcome> {
+    const lease = await this.limiter.tryAcquire(job.channelId, job.platform);
+    if (!lease) {
+      this.metrics.busy.inc();
+      return { kind: 'busy' };
+    }
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await lease.release().catch((err: unknown) => this.logger.warn({ err }, 'Could not release an endpoint slot; it expires by itself'));
+    };
+    try {
+      const event = await this.events.findForDelivery(job.eventId);
+      if (!event) return { kind: 'noop', reason: 'event not found' };
+      if (event.state !== 'pending' && event.state !== 'failed') return { kind: 'noop', reason: `event is ${event.state}` };
+
+      const endpoint = await this.endpoints.get(event.clientIdentifier, event.channelId, event.platform);
+      if (!endpoint || !endpoint.enabled) {
+        const reason = endpoint ? 'ENDPOINT_DISABLED' : 'ENDPOINT_NOT_FOUND';
+        await this.events.closeDead(event.eventId, reason);
+        this.metrics.closed.inc({ reason });
+        return { kind: 'dead', reason };
+      }
+
+      const startedAt = new Date();
+      const secrets = endpoint.previousSecret ? [endpoint.secret, endpoint.previousSecret] : [endpoint.secret];
+      const headers = signWebhook(secrets, event.eventId, event.body, startedAt);
+      let result: AttemptResult;
+      let responseBody: Buffer | undefined;
+      try {
+        const res = await this.http.request(endpoint.callbackUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: event.body,
+          timeoutMs: this.config.webhooks.timeoutMs,
+          maxBytes: MAX_RESPONSE_BYTES,
+        });
+        const retryAfter = res.headers['retry-after'];
+        result = { kind: 'response', status: res.status, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) };
+        responseBody = res.body;
+      } catch (err) {
+        result =
+          err instanceof OutboundRequestError
+            ? { kind: 'error', code: err.kind, message: err.message }
+            : { kind: 'error', code: 'NETWORK', message: (err as Error).message };
+      }
+      await release();
+      return await this.conclude(event, result, responseBody, startedAt);
+    } finally {
+      await release();
+    }
+  }
+
+  private async conclude(event: DeliverableEvent, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
+    const now = new Date();
+    const latencyMs = now.getTime() - startedAt.getTime();
+    const firstAttemptAt = event.firstAttemptAt ?? startedAt;
+    const decision = this.policy.decide(result, { failures: event.failures, firstAttemptAt, now });
+    const outcome: WebhookAttempt['outcome'] =
+      decision.outcome === 'retry' ? (decision.consumesRetry ? 'retry' : 'throttled') : decision.outcome;
+    const error = describeFailure(result, body);
+    const attempt: WebhookAttempt = {
+      at: startedAt,
+      attempt: event.attemptCount + 1,
+      ...(result.kind === 'response' ? { status: result.status } : {}),
+      latencyMs,
+      ...(error ? { error } : {}),
+      outcome,
+    };
+    const nextAttemptAt = decision.outcome === 'retry' ? new Date(now.getTime() + decision.delayMs) : undefined;
+    await this.events.recordAttempt(event.eventId, {
+      attempt,
+      state: decision.outcome === 'retry' ? 'failed' : decision.outcome,
+      consumedRetry: decision.outcome !== 'delivered' && (decision.outcome !== 'retry' || decision.consumesRetry),
+      ...(event.firstAttemptAt ? {} : { firstAttemptAt }),
+      ...(nextAttemptAt ? { nextAttemptAt } : {}),
+    });
+    this.metrics.attempts.inc({ outcome });
+    this.metrics.attemptDuration.observe({ outcome }, latencyMs / 1000);
+
+    switch (decision.outcome) {
+      case 'delivered':
+        this.metrics.endToEnd.observe((now.getTime() - event.createdAt.getTime()) / 1000);
+        return { kind: 'delivered' };
+      case 'retry':
+        return { kind: 'retry', at: nextAttemptAt!.getTime() };
+      case 'dead':
+        if (decision.disableEndpoint) {
+          await this.endpoints
+            .disable(event.clientIdentifier, event.channelId, event.platform, 'The callback URL answered 410 Gone')
+            .catch((err: unknown) => this.logger.error({ err, channelId: event.channelId, platform: event.platform }, 'Could not disable the endpoint'));
+        }
+        this.logger.warn({ eventId: event.eventId, channelId: event.channelId, platform: event.platform, reason: decision.reason, error }, 'Webhook event dead-lettered');
+        return { kind: 'dead', reason: decision.reason };
+    }
+  }
+}
