@@ -42,6 +42,15 @@ describe('normalizePhoneNumber', () => {
     expect(normalizePhoneNumber('21 99999-9999')).toBe('5521999999999');
     expect(normalizePhoneNumber('(11) 98765-4321')).toBe('5511987654321');
     expect(normalizePhoneNumber('2199999999')).toBe('5521999999999');
+    // Valid Dutch numbers too (+31 98888 7777), but written without + they are Belo Horizonte.
+    expect(normalizePhoneNumber('31 98888-7777')).toBe('5531988887777');
+    expect(normalizePhoneNumber('+31 988887777')).toBe('31988887777');
+  });
+
+  it('reads other bare digits and WhatsApp ids as international', () => {
+    expect(normalizePhoneNumber('31612345678')).toBe('31612345678');
+    expect(normalizePhoneNumber('31988887777@c.us')).toBe('31988887777');
+    expect(normalizePhoneNumber('919876543210')).toBe('919876543210');
   });
 
   it.each(['', 'abc', '123', '+999 1234 5678', '55219999999999999', '+55 21 9999', '5521999999999@g.us', '55-21-x'])(
@@ -82,6 +91,8 @@ describe('normalizeIdentifierFilter', () => {
   it('normalises what it can and keeps the rest', () => {
     expect(normalizeIdentifierFilter('552199999999')).toBe('5521999999999');
     expect(normalizeIdentifierFilter('120363012345678901@g.us')).toBe('120363012345678901@g.us');
+    expect(normalizeIdentifierFilter('120363012345678901')).toBe('120363012345678901@g.us');
+    expect(normalizeIdentifierFilter('120363012345678901', 'individual')).toBe('120363012345678901');
     expect(normalizeIdentifierFilter(' nonsense ')).toBe('nonsense');
   });
 });

@@ -37,27 +37,35 @@ function validE164(digits: string): string | undefined {
   return parsed?.isValid() ? parsed.number.slice(1) : undefined;
 }
 
+/** A Brazilian national number: two-digit area code (DDD) then 8 digits, or 9 digits for mobiles. */
+const BR_NATIONAL = /^[1-9][1-9](9\d{8}|[2-9]\d{7})$/;
+
 /**
  * A phone number as digits with the country code (`5521999999999`).
- * `+…` and `00…` are international; bare digits are read as international first (WhatsApp ids
- * always are) and, when that is not a valid number, as a national number of DEFAULT_PHONE_COUNTRY.
+ * - `+…`, `00…` and WhatsApp ids (`…@c.us`) are international.
+ * - Bare digits that form a Brazilian national number (DDD + 8 or 9 digits, 10 or 11 digits in all)
+ *   are Brazilian (DEFAULT_PHONE_COUNTRY): `21999999999` is Rio, not +219…
+ * - Other bare digits are international without the `+` (`14155552671`, `552199999999`).
+ * Then Brazilian mobiles get their ninth digit and the result must be a valid number.
  */
 export function normalizePhoneNumber(raw: string, field = 'contactIdentifier'): string {
-  const text = raw.trim().replace(/@(c\.us|s\.whatsapp\.net)$/, '');
-  const compact = text.replace(PHONE_PUNCTUATION, '');
+  const trimmed = raw.trim();
+  const whatsappId = /@(c\.us|s\.whatsapp\.net)$/.test(trimmed);
+  const compact = trimmed.replace(/@(c\.us|s\.whatsapp\.net)$/, '').replace(PHONE_PUNCTUATION, '');
   if (!/^(\+|00)?\d+$/.test(compact)) throw invalidPhone(raw, 'only digits, spaces, dashes, dots, parentheses and a leading + are allowed', field);
-  const international = compact.startsWith('+') ? compact.slice(1) : compact.startsWith('00') ? compact.slice(2) : undefined;
-  if (international !== undefined) {
-    const e164 = validE164(international);
-    if (!e164) throw invalidPhone(raw, 'not a valid international number', field);
-    return e164;
+  let international: string | undefined;
+  if (compact.startsWith('+')) international = compact.slice(1);
+  else if (compact.startsWith('00')) international = compact.slice(2);
+  else if (whatsappId || !BR_NATIONAL.test(compact)) international = compact;
+  else {
+    const national = parsePhoneNumberFromString(compact, DEFAULT_PHONE_COUNTRY);
+    const asNational = national ? validE164(national.number.slice(1)) : undefined;
+    if (asNational) return asNational;
+    international = compact;
   }
-  const asInternational = validE164(compact);
-  if (asInternational) return asInternational;
-  const national = parsePhoneNumberFromString(compact, DEFAULT_PHONE_COUNTRY);
-  const asNational = national ? validE164(national.number.slice(1)) : undefined;
-  if (asNational) return asNational;
-  throw invalidPhone(raw, 'not a valid number (use the international form, e.g. 5521999999999)', field);
+  const e164 = validE164(international);
+  if (!e164) throw invalidPhone(raw, 'not a valid number (use the international form, e.g. 5521999999999)', field);
+  return e164;
 }
 
 /** A WhatsApp group id, always with its `@g.us` suffix (`120363012345678901@g.us`, `5521999999999-1612345678@g.us`). */
@@ -96,14 +104,17 @@ export function fromChatId(chatId: string): { type: ContactType; contactIdentifi
 }
 
 /**
- * Best-effort normalisation for a list filter: a value that cannot be normalised is matched
- * as given (and then simply matches nothing) rather than refused.
+ * Best-effort normalisation for a list filter: without a type, a phone number is tried first,
+ * then a group id; a value that is neither is matched as given (and then matches nothing).
  */
 export function normalizeIdentifierFilter(raw: string, type?: ContactType): string {
-  const guess: ContactType = type ?? (raw.trim().endsWith('@g.us') ? 'group' : 'individual');
-  try {
-    return normalizeContactIdentifier(guess, raw);
-  } catch {
-    return raw.trim();
+  const tries: ContactType[] = type ? [type] : raw.trim().endsWith('@g.us') || raw.includes('-') ? ['group'] : ['individual', 'group'];
+  for (const guess of tries) {
+    try {
+      return normalizeContactIdentifier(guess, raw);
+    } catch {
+      /* try the next reading */
+    }
   }
+  return raw.trim();
 }
