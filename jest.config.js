@@ -20,6 +20,8 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      // The SDK's tests run its TypeScript source (test/sdk builds and checks dist/ separately).
+      moduleNameMapper: { '^@cirrus/omnichannel_api$': '<rootDir>/sdk/src/index.ts' },
       moduleFileExtensions: ['ts', 'js', 'json'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
