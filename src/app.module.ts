@@ -15,6 +15,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { Connections } from './database/connections';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { InboundModule } from './inbound/inbound.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
@@ -44,6 +45,7 @@ export class AppModule implements NestModule {
         ConversationsModule,
         MessagesModule,
         WebhooksModule,
+        InboundModule,
       ],
       providers: [
         { provide: Connections, useValue: connections },

@@ -64,6 +64,6 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
     { provide: RetryPolicy, useFactory: (config: AppConfig) => new RetryPolicy(config.webhooks.retryDelaysMs), inject: [AppConfig] },
     { provide: WebhookEndpoints, useClass: ChannelWebhookEndpoints },
   ],
-  exports: [WebhookOutbox, WebhookEventsRepository],
+  exports: [WebhookOutbox, WebhookEventsRepository, WebhookMetrics],
 })
 export class WebhooksModule {}

@@ -1,0 +1,84 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DomainEvent, DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { ContactsService } from '../contacts/contacts.service';
+import type { MessageStatusPayload } from '../messages/message-status.service';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
+import { InboundRouter } from './inbound-router';
+
+/**
+ * Domain events other modules publish that platforms must hear about:
+ * - `message.status` (MessageStatusService: acks and the send pipeline) goes to the platform
+ *   the message belongs to;
+ * - `session.status` (the session manager) goes to every enabled platform of the channel.
+ *
+ * The bus is in-process and runs after the publisher's own write: a crash in between loses
+ * the webhook, not the state (GET the message or the session to read it).
+ */
+@Injectable()
+export class DomainEventWebhooks implements OnModuleInit {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly outbox: WebhookOutbox,
+    private readonly router: InboundRouter,
+    private readonly contacts: ContactsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on(DomainEventName.MessageStatus, (e) => this.messageStatus(e));
+    this.events.on(DomainEventName.SessionStatus, (e) => this.sessionStatus(e));
+  }
+
+  async messageStatus(e: DomainEvent): Promise<void> {
+    const p = e.payload as unknown as MessageStatusPayload;
+    const contact = p.contactId ? await this.contacts.getById(e.clientIdentifier, p.contactId).catch(() => undefined) : undefined;
+    if (contact?.isIgnored) return;
+    let platform = p.platform;
+    if (!platform) {
+      const route = await this.router.route(e.clientIdentifier, e.channelId, contact);
+      if (!route.deliver) return;
+      platform = route.platform;
+    }
+    await this.outbox.record({
+      key: `${e.channelId}:${DomainEventName.MessageStatus}:${p.messageId}:${p.status}`,
+      clientIdentifier: e.clientIdentifier,
+      channelId: e.channelId,
+      platform,
+      type: DomainEventName.MessageStatus,
+      chatId: p.chatId,
+      data: {
+        messageId: p.messageId,
+        ...(p.waMessageId ? { waMessageId: p.waMessageId } : {}),
+        chatId: p.chatId,
+        direction: p.direction,
+        status: p.status,
+        previousStatus: p.previousStatus,
+        ...(p.reason ? { reason: p.reason } : {}),
+        ...(p.contactId ? { contactId: p.contactId } : {}),
+        ...(p.conversationId ? { conversationId: p.conversationId } : {}),
+        at: e.occurredAt.toISOString(),
+      },
+    });
+  }
+
+  async sessionStatus(e: DomainEvent): Promise<void> {
+    const platforms = await this.router.allPlatforms(e.clientIdentifier, e.channelId);
+    const p = e.payload as { state: string; previousState?: string; reason?: string; qr?: boolean; me?: string };
+    for (const platform of platforms) {
+      await this.outbox.record({
+        key: `${e.channelId}:${DomainEventName.SessionStatus}:${p.state}:${e.occurredAt.getTime()}:${platform}`,
+        clientIdentifier: e.clientIdentifier,
+        channelId: e.channelId,
+        platform,
+        type: DomainEventName.SessionStatus,
+        data: {
+          state: p.state,
+          ...(p.previousState ? { previousState: p.previousState } : {}),
+          ...(p.reason ? { reason: p.reason } : {}),
+          ...(p.qr ? { qr: true } : {}),
+          ...(p.me ? { me: p.me } : {}),
+          at: e.occurredAt.toISOString(),
+        },
+      });
+    }
+  }
+}
