@@ -1,10 +1,79 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ChannelHooks } from '../channels/channel-hooks';
+import { ChannelsModule } from '../channels/channels.module';
+import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
+import { MessagingEngine } from './engine/messaging-engine.port';
+import { WwebjsEngine } from './engine/wwebjs/wwebjs.engine';
+import { OnboardingLinksController, OnboardingPageController } from './onboarding/onboarding.controller';
+import { OnboardingTokens } from './onboarding/onboarding-token';
+import { OnboardingService } from './onboarding/onboarding.service';
+import { SandboxControlController } from './sandbox/sandbox-control.controller';
+import { SandboxControlService } from './sandbox/sandbox-control.service';
+import { ChannelDirectory } from './sessions/channel-directory';
+import { WhatsappSession, WhatsappSessionSchema } from './sessions/schemas/whatsapp-session.schema';
+import { SessionHealth } from './sessions/session-health';
+import { SessionLease } from './sessions/session-lease';
+import { SessionManager } from './sessions/session-manager';
+import { SessionRegistry } from './sessions/session-registry';
+import { SessionStatusBus } from './sessions/session-status-bus';
+import { SessionStreams } from './sessions/session-streams';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsRepository } from './sessions/sessions.repository';
 
-/** Placeholder: the session manager, onboarding and engines arrive with the WhatsApp issue. */
+/** Deleting a channel stops its session and deletes its link before the delete answers. */
+@Injectable()
+class ChannelDeletionHook implements OnModuleInit {
+  constructor(
+    private readonly hooks: ChannelHooks,
+    private readonly manager: SessionManager,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.register({ channelDeleted: (clientIdentifier, channelId) => this.manager.forget(clientIdentifier, channelId) });
+  }
+}
+
+/**
+ * WhatsApp Web channels: the session manager (one whatsapp-web.js browser per channel, a
+ * state machine each, a Redis lease so one process runs it), onboarding (signed QR popup,
+ * pairing codes, SSE) and, with WHATSAPP_ENGINE=sandbox, the offline sandbox and its control
+ * API. Exports SessionRegistry for messages, conversations and webhooks.
+ *
+ * Engine events go to the InboundEventSink the app provides (looked up at runtime; logged when
+ * no module provides one), see engine/inbound-sink.port.ts.
+ */
 @Module({})
 export class WhatsappModule {
-  static forRoot(_config: AppConfig): DynamicModule {
-    return { module: WhatsappModule };
+  static forRoot(config: AppConfig): DynamicModule {
+    const sandbox = config.whatsapp.engine === 'sandbox';
+    return {
+      module: WhatsappModule,
+      imports: [ChannelsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
+      controllers: [
+        SessionsController,
+        OnboardingLinksController,
+        OnboardingPageController,
+        // Module composition, not runtime checks: outside sandbox mode these routes do not exist.
+        ...(sandbox ? [SandboxControlController] : []),
+      ],
+      providers: [
+        { provide: MessagingEngine, useFactory: () => WwebjsEngine.fromConfig(config) },
+        { provide: ChannelDirectory, useExisting: ChannelsService },
+        SessionsRepository,
+        SessionLease,
+        SessionStatusBus,
+        SessionManager,
+        SessionRegistry,
+        SessionStreams,
+        SessionHealth,
+        ChannelDeletionHook,
+        OnboardingTokens,
+        OnboardingService,
+        ...(sandbox ? [SandboxControlService] : []),
+      ],
+      exports: [SessionRegistry],
+    };
   }
 }

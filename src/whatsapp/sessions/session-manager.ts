@@ -21,8 +21,10 @@ import {
   ChannelSession,
   ChannelSessionOptions,
   DEFAULT_SESSION_OPTIONS,
+  PairingNotPossibleError,
   SessionStatus,
   StatusChange,
+  WaitTimeoutError,
 } from './channel-session';
 import { SessionLease } from './session-lease';
 import { isActive, SessionReason, SessionState } from './session-state';
@@ -164,10 +166,30 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     return this.status(clientIdentifier, channelId);
   }
 
+  /**
+   * An 8-character pairing code for linking by phone number instead of the QR; starts the
+   * session first when needed. 409 SESSION_ALREADY_CONNECTED, 422 SESSION_NOT_WAITING_FOR_LINK,
+   * 422 PAIRING_CODE_FAILED.
+   */
   async requestPairingCode(clientIdentifier: string, channelId: string, phoneNumber: string): Promise<string> {
+    const digits = phoneNumber.replace(/\D/g, '');
+    if (digits.length < 8 || digits.length > 15)
+      throw AppError.badRequest('VALIDATION_FAILED', 'phoneNumber must hold 8 to 15 digits with the country code', [
+        { field: 'phoneNumber', messages: ['phoneNumber must hold 8 to 15 digits with the country code'] },
+      ]);
     const session = await this.own(clientIdentifier, channelId);
     if (!isActive(session.snapshot().state)) await session.start(SessionReason.ONBOARDING);
-    return session.requestPairingCode(phoneNumber);
+    try {
+      return await session.requestPairingCode(digits);
+    } catch (err) {
+      if (err instanceof PairingNotPossibleError || err instanceof WaitTimeoutError) {
+        if (err.state === 'READY' || err.state === 'AUTHENTICATED')
+          throw AppError.conflict(WhatsappErrorCode.SESSION_ALREADY_CONNECTED, 'The session is already linked to a WhatsApp account', { state: err.state });
+        throw AppError.unprocessable(WhatsappErrorCode.SESSION_NOT_WAITING_FOR_LINK, err.message, { state: err.state });
+      }
+      this.logger.warn({ err, channelId }, 'Pairing code request failed');
+      throw AppError.unprocessable(WhatsappErrorCode.PAIRING_CODE_FAILED, 'WhatsApp Web did not return a pairing code; try again or scan the QR');
+    }
   }
 
   /** Stops and forgets a deleted channel's session, its link and its stored state. */

@@ -14,7 +14,7 @@ export class WhatsappSession {
   @Prop({ required: true, index: true })
   clientIdentifier!: string;
 
-  @Prop({ required: true, enum: SESSION_STATES, default: 'STOPPED' })
+  @Prop({ type: String, required: true, enum: SESSION_STATES, default: 'STOPPED' })
   state!: SessionState;
 
   @Prop()

@@ -1,0 +1,123 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Chromium processes, read from /proc (Linux). Only a browser's main process carries
+ * `--user-data-dir`; its zygotes, renderers and utilities are found as its descendants.
+ */
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Process state letter (R, S, Z…). */
+  state: string;
+  comm: string;
+  args: string[];
+}
+
+export function listProcesses(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // comm is in parentheses and may hold spaces: split after the last ')'.
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const [state, ppid] = stat.slice(close + 2).split(' ');
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      out.push({ pid: Number(entry), ppid: Number(ppid), state, comm, args });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+const isChromium = (p: ProcInfo): boolean => /chrom/i.test(p.comm) || /chrom/i.test(p.args[0] ?? '');
+
+/** Live (non-zombie) Chromium processes whose browser profile is `profileDir`, or under it when `prefix`. */
+export function browserRoots(profileDir: string, prefix = false, procs = listProcesses()): ProcInfo[] {
+  const flag = `--user-data-dir=${profileDir}`;
+  return procs.filter(
+    (p) =>
+      p.state !== 'Z' &&
+      isChromium(p) &&
+      p.args.some((a) => (prefix ? a.startsWith(flag) : a === flag || a === `${flag}/`)),
+  );
+}
+
+/** `rootPid` and every live descendant of it. */
+export function processTree(rootPid: number, procs = listProcesses()): ProcInfo[] {
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid) ?? [];
+    list.push(p);
+    children.set(p.ppid, list);
+  }
+  const root = procs.find((p) => p.pid === rootPid);
+  if (!root) return [];
+  const tree: ProcInfo[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    if (p.state !== 'Z') tree.push(p);
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return tree;
+}
+
+/** Every live Chromium process of the browsers using `profileDir` (or any profile under it when `prefix`). */
+export function profileProcesses(profileDir: string, prefix = false): ProcInfo[] {
+  const procs = listProcesses();
+  const seen = new Map<number, ProcInfo>();
+  for (const root of browserRoots(profileDir, prefix, procs))
+    for (const p of processTree(root.pid, procs)) seen.set(p.pid, p);
+  return [...seen.values()];
+}
+
+/**
+ * Kills (SIGKILL) every browser of a profile with its process tree, and waits until they are
+ * gone. A Node process killed hard leaves its Chromium running and the profile locked.
+ */
+export async function killProfileBrowsers(profileDir: string, prefix = false, waitMs = 5_000): Promise<number> {
+  const victims = profileProcesses(profileDir, prefix);
+  for (const p of victims) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + waitMs;
+  while (victims.length && Date.now() < deadline) {
+    const alive = new Set(listProcesses().filter((p) => p.state !== 'Z').map((p) => p.pid));
+    if (!victims.some((v) => alive.has(v.pid))) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return victims.length;
+}
+
+/** Chromium's profile locks; stale ones make the next launch fail ("already running"). */
+export async function removeProfileLocks(profileDir: string): Promise<void> {
+  await Promise.all(
+    ['SingletonLock', 'SingletonSocket', 'SingletonCookie'].map((f) => rm(join(profileDir, f), { force: true })),
+  );
+}
+
+/** Proportional set size of one process in KiB (0 when it is gone). */
+export function pssKiB(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const match = /^Pss:\s+(\d+) kB/m.exec(rollup);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}

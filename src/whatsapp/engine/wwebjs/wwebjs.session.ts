@@ -1,0 +1,314 @@
+import { Logger } from '@nestjs/common';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, LocalAuth, Location, Message, MessageMedia } from 'whatsapp-web.js';
+import { AppError } from '../../../common/errors/app-error';
+import { SandboxPageDriver } from '../../sandbox/sandbox-page-driver';
+import { WhatsappErrorCode } from '../../whatsapp.errors';
+import type {
+  ChatId,
+  DeleteOutcome,
+  EngineListener,
+  EngineSession,
+  MediaPayload,
+  OutboundContent,
+  SendOptions,
+  SentMessage,
+  SessionSpec,
+} from '../messaging-engine.port';
+import type { ChromiumLaunch } from './chromium-launch';
+import { killProfileBrowsers, removeProfileLocks } from './chromium-processes';
+import {
+  ackEvent,
+  editEvent,
+  groupEvent,
+  isReportable,
+  reactionEvent,
+  revokeEvent,
+  toEngineMessage,
+  WGroupNotification,
+  WMessage,
+  WReaction,
+} from './message-mapper';
+
+/** Client options that differ between real WhatsApp Web and the offline sandbox page. */
+export interface WwebjsClientExtras {
+  webVersion?: string;
+  webVersionCache?: Record<string, unknown>;
+  evalOnNewDoc?: () => void;
+}
+
+export interface WwebjsSessionOptions {
+  engineName: string;
+  launch: ChromiumLaunch;
+  extras: WwebjsClientExtras;
+  /** Sandbox mode: expose the page driver through `sandbox()`. */
+  sandbox: boolean;
+  /** How long to wait for `message_revoke_everyone` to tell a revoke from a delete-for-me. */
+  revokeConfirmMs?: number;
+}
+
+/**
+ * One WhatsApp Web account in its own Chromium, through whatsapp-web.js with LocalAuth (the
+ * profile in `<dataDir>/session` is the link). Stale browsers and profile locks are cleared
+ * before a launch; every failure path destroys the client, and stop() kills whatever of the
+ * profile's processes survive it.
+ */
+export class WwebjsSession implements EngineSession {
+  private client?: Client;
+  private stopping = false;
+  /** The library reported a disconnect (and closes the browser itself). */
+  private gone = false;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly spec: SessionSpec,
+    private readonly listener: EngineListener,
+    private readonly options: WwebjsSessionOptions,
+  ) {
+    this.logger = new Logger(`Wwebjs ${spec.channelId}`);
+  }
+
+  get channelId(): string {
+    return this.spec.channelId;
+  }
+
+  /** LocalAuth keeps the profile in `<dataPath>/session` when no clientId is given. */
+  get profileDir(): string {
+    return join(this.spec.dataDir, 'session');
+  }
+
+  async start(): Promise<void> {
+    if (this.client) throw new Error('session already started');
+    const stale = await killProfileBrowsers(this.profileDir);
+    if (stale) this.logger.warn({ processes: stale }, 'Killed a stale browser of this profile');
+    await mkdir(this.spec.dataDir, { recursive: true });
+    await removeProfileLocks(this.profileDir);
+    const client = new Client({
+      authStrategy: new LocalAuth({ dataPath: this.spec.dataDir }),
+      puppeteer: { ...this.options.launch, args: [...this.options.launch.args] },
+      ...this.options.extras,
+    } as ConstructorParameters<typeof Client>[0]);
+    this.client = client;
+    this.wire(client);
+    try {
+      await client.initialize();
+    } catch (err) {
+      await this.closeBrowser();
+      if (this.stopping) return;
+      throw err;
+    }
+    if (this.stopping) return void (await this.closeBrowser());
+    const browser = client.pupBrowser;
+    const crashed = (what: string) => {
+      if (this.stopping || this.gone) return;
+      this.gone = true;
+      this.listener.onDisconnected(what);
+    };
+    browser?.on('disconnected', () => crashed('BROWSER_CRASHED'));
+    client.pupPage?.on('error', () => crashed('PAGE_CRASHED'));
+    if (!browser?.isConnected()) crashed('BROWSER_CRASHED');
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.closeBrowser();
+  }
+
+  async logout(): Promise<void> {
+    this.stopping = true;
+    const client = this.client;
+    try {
+      if (client?.pupPage && !client.pupPage.isClosed()) await client.logout();
+    } finally {
+      await this.closeBrowser();
+    }
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    return this.live().requestPairingCode(phoneNumber);
+  }
+
+  browserPid(): number | undefined {
+    return this.client?.pupBrowser?.process()?.pid ?? undefined;
+  }
+
+  sandbox(): SandboxPageDriver | undefined {
+    if (!this.options.sandbox || !this.client?.pupPage) return undefined;
+    return new SandboxPageDriver(this.client.pupPage);
+  }
+
+  // ------------------------------------------------------------------------------ messaging
+
+  async sendMessage(chatId: ChatId, content: OutboundContent, options: SendOptions = {}): Promise<SentMessage> {
+    const client = this.live();
+    const common = {
+      quotedMessageId: options.quotedMessageId,
+      mentions: options.mentions,
+      // Replying is not reading: marking chats read stays an explicit decision.
+      sendSeen: false,
+    };
+    let sent: Message | undefined;
+    switch (content.kind) {
+      case 'text':
+        sent = await client.sendMessage(chatId, content.text, { ...common, linkPreview: false });
+        break;
+      case 'media':
+        sent = await client.sendMessage(chatId, toMedia(content.media), {
+          ...common,
+          caption: content.caption,
+          sendMediaAsDocument: content.asDocument,
+          sendAudioAsVoice: content.asVoice,
+        });
+        break;
+      case 'sticker':
+        sent = await client.sendMessage(chatId, toMedia(content.media), { ...common, sendMediaAsSticker: true });
+        break;
+      case 'contacts':
+        // One message per card: the library parses a vCard string into a contact card.
+        for (const [i, vcard] of content.vcards.entries())
+          sent = await client.sendMessage(chatId, vcard, { ...common, quotedMessageId: i === 0 ? common.quotedMessageId : undefined, parseVCards: true });
+        break;
+      case 'location': {
+        const description = content.name || content.address || content.url ? { name: content.name, address: content.address, url: content.url } : undefined;
+        sent = await client.sendMessage(chatId, new Location(content.latitude, content.longitude, description), common);
+        break;
+      }
+    }
+    if (!sent) throw AppError.unprocessable(WhatsappErrorCode.WA_MESSAGE_UNAVAILABLE, `WhatsApp did not accept the message for ${chatId}`);
+    return { id: sent.id._serialized, timestamp: sent.timestamp };
+  }
+
+  async react(messageId: string, emoji: string): Promise<void> {
+    await (await this.message(messageId)).react(emoji);
+  }
+
+  async forward(messageId: string, chatId: ChatId): Promise<SentMessage | undefined> {
+    // The library returns nothing: the copy arrives as a message_create event.
+    await (await this.message(messageId)).forward(chatId);
+    return undefined;
+  }
+
+  async deleteMessage(messageId: string, forEveryone: boolean): Promise<DeleteOutcome> {
+    const client = this.live();
+    const msg = await this.message(messageId);
+    if (!forEveryone) {
+      await msg.delete(false);
+      return 'deleted_for_me';
+    }
+    // WhatsApp silently downgrades a revoke after its window: only the event proves it.
+    const confirmed = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), this.options.revokeConfirmMs ?? 5_000);
+      const onRevoke = (after: Message) => {
+        if (after.id._serialized === messageId || after.id.id === msg.id.id) done(true);
+      };
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        client.off('message_revoke_everyone', onRevoke);
+        resolve(value);
+      };
+      client.on('message_revoke_everyone', onRevoke);
+    });
+    await msg.delete(true);
+    return (await confirmed) ? 'revoked' : 'deleted_for_me';
+  }
+
+  async downloadMedia(messageId: string): Promise<MediaPayload | undefined> {
+    const msg = await this.message(messageId);
+    if (!msg.hasMedia) return undefined;
+    const media = await msg.downloadMedia();
+    if (!media) return undefined;
+    return { mimetype: media.mimetype, dataBase64: media.data, ...(media.filename ? { filename: media.filename } : {}) };
+  }
+
+  // ------------------------------------------------------------------------------ internals
+
+  private live(): Client {
+    if (!this.client || this.stopping || this.gone) throw new Error(`WhatsApp session of ${this.channelId} is not running`);
+    return this.client;
+  }
+
+  private async message(messageId: string): Promise<Message> {
+    const msg = await this.live().getMessageById(messageId);
+    if (!msg)
+      throw AppError.unprocessable(
+        WhatsappErrorCode.WA_MESSAGE_UNAVAILABLE,
+        'WhatsApp Web no longer holds this message in memory (only recent messages can be acted on)',
+        { messageId },
+      );
+    return msg;
+  }
+
+  private me(): string | undefined {
+    return this.client?.info?.wid?._serialized;
+  }
+
+  private wire(client: Client): void {
+    const l = this.listener;
+    const safe =
+      <A extends unknown[]>(name: string, fn: (...args: A) => void) =>
+      (...args: A) => {
+        try {
+          fn(...args);
+        } catch (err) {
+          this.logger.error({ err, event: name }, 'Could not map a whatsapp-web.js event');
+        }
+      };
+    client.on('qr', safe('qr', (qr: string) => l.onQr(qr)));
+    client.on('code', safe('code', (code: string) => l.onPairingCode?.(code)));
+    client.on('authenticated', safe('authenticated', () => l.onAuthenticated()));
+    client.on(
+      'ready',
+      safe('ready', () => l.onReady({ wid: this.me() ?? '', pushname: client.info?.pushname })),
+    );
+    client.on(
+      'disconnected',
+      safe('disconnected', (reason: unknown) => {
+        if (this.stopping) return;
+        this.gone = reason !== 'LOGOUT' ? true : this.gone;
+        l.onDisconnected(String(reason));
+      }),
+    );
+    client.on(
+      'message_create',
+      safe('message_create', (msg: Message) => {
+        const m = msg as unknown as WMessage;
+        if (isReportable(m)) l.onEvent({ type: 'message', message: toEngineMessage(m, this.me()) });
+      }),
+    );
+    client.on('message_ack', safe('message_ack', (msg: Message, ack: number) => l.onEvent(ackEvent(msg as unknown as WMessage, ack))));
+    client.on(
+      'message_revoke_everyone',
+      safe('message_revoke_everyone', (after: Message, before?: Message | null) =>
+        l.onEvent(revokeEvent(after as unknown as WMessage, (before ?? undefined) as unknown as WMessage | undefined)),
+      ),
+    );
+    client.on(
+      'message_edit',
+      safe('message_edit', (msg: Message, newBody: unknown, prevBody: unknown) =>
+        l.onEvent(editEvent(msg as unknown as WMessage, String(newBody ?? ''), prevBody === undefined ? undefined : String(prevBody))),
+      ),
+    );
+    client.on('message_reaction', safe('message_reaction', (r: unknown) => l.onEvent(reactionEvent(r as WReaction))));
+    client.on('group_join', safe('group_join', (n: unknown) => l.onEvent(groupEvent('group_join', n as WGroupNotification))));
+    client.on('group_leave', safe('group_leave', (n: unknown) => l.onEvent(groupEvent('group_leave', n as WGroupNotification))));
+  }
+
+  /** destroy(), bounded; then kill whatever of the profile's browser is left. */
+  private async closeBrowser(): Promise<void> {
+    const client = this.client;
+    if (client) {
+      await Promise.race([
+        client.destroy().catch((err: unknown) => this.logger.debug({ err }, 'destroy() failed')),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]);
+    }
+    const killed = await killProfileBrowsers(this.profileDir);
+    if (killed) this.logger.warn({ processes: killed }, 'Browser processes survived destroy(); killed them');
+    await removeProfileLocks(this.profileDir);
+  }
+}
+
+function toMedia(media: MediaPayload): MessageMedia {
+  return new MessageMedia(media.mimetype, media.dataBase64, media.filename ?? null);
+}

@@ -1,0 +1,177 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AccountId } from '../../common/auth/auth.decorators';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
+import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
+import { SessionStatusResponse } from '../sessions/dto/session.dto';
+import { statusResponse } from '../sessions/session-views';
+import {
+  SandboxAckDto,
+  SandboxDisconnectDto,
+  SandboxEditDto,
+  SandboxGroupDto,
+  SandboxGroupEventDto,
+  SandboxInboundDto,
+  SandboxLinkDto,
+  SandboxReactDto,
+} from './dto/sandbox.dto';
+import { SandboxControlService } from './sandbox-control.service';
+
+const TAG = 'Sandbox (WHATSAPP_ENGINE=sandbox only)';
+const NOTE =
+  ' Acts on the offline WhatsApp Web sandbox of a running session, as the phone and the contacts would. ' +
+  '422 CHANNEL_NOT_READY before linking, 422 SANDBOX_ACTION_FAILED with the sandbox’s reason, 503 SESSION_NOT_LOCAL.';
+
+/**
+ * Lets tests and platform developers play the phone and the contacts against the offline
+ * sandbox. WhatsappModule registers this controller only when WHATSAPP_ENGINE=sandbox: in
+ * production mode the routes do not exist (404).
+ */
+@ApiTags(TAG)
+@ApiBearerAuth('bearer')
+@Controller('sandbox/channels/:channelId')
+export class SandboxControlController {
+  constructor(private readonly sandbox: SandboxControlService) {}
+
+  @Post('link')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Link the channel as if its QR were scanned (or its pairing code typed)',
+    description: 'Starts the session if needed, links it and waits until READY.' + NOTE,
+  })
+  @ApiOkResponse({ type: SessionStatusResponse })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  async link(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxLinkDto) {
+    const result = await this.sandbox.link(account, channelId, dto);
+    return { ...statusResponse(result), alreadyLinked: result.alreadyLinked };
+  }
+
+  @Post('inbound')
+  @ApiOperation({
+    summary: 'Deliver a message from a contact or a group member',
+    description: 'Text, media (base64), location, contact cards, replies, mentions. Returns the WhatsApp message id.' + NOTE,
+  })
+  @ApiOkResponse({ schema: { example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
+  @ApiErrors(400, 401, 403, 404, 413, 422, 503)
+  inbound(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxInboundDto) {
+    return this.sandbox.inbound(account, channelId, dto);
+  }
+
+  @Get('outbox')
+  @ApiOperation({
+    summary: 'Everything the session sent, in order',
+    description: 'Messages, reactions, revokes and edits the server made through WhatsApp.' + NOTE,
+  })
+  @ApiQuery({ name: 'includeMedia', required: false, type: Boolean, description: 'Add each media payload as base64' })
+  @ApiErrors(401, 403, 404, 422, 503)
+  outbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Query('includeMedia') includeMedia?: string) {
+    return this.sandbox.outbox(account, channelId, includeMedia === 'true' || includeMedia === '1');
+  }
+
+  @Delete('outbox')
+  @ApiOperation({ summary: 'Empty the outbox' })
+  @ApiErrors(401, 403, 404, 422, 503)
+  clearOutbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return this.sandbox.clearOutbox(account, channelId);
+  }
+
+  @Post('messages/:messageId/ack')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Move the ack of a sent message (sent, delivered, read, played)' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  async ack(
+    @AccountId() account: string,
+    @Param('channelId', ParseObjectIdPipe) channelId: string,
+    @Param('messageId') messageId: string,
+    @Body() dto: SandboxAckDto,
+  ): Promise<void> {
+    await this.sandbox.ack(account, channelId, messageId, dto.ack);
+  }
+
+  @Post('messages/:messageId/revoke')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The sender deletes the message for everyone' })
+  @ApiErrors(401, 403, 404, 422, 503)
+  async revoke(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('messageId') messageId: string): Promise<void> {
+    await this.sandbox.revoke(account, channelId, messageId);
+  }
+
+  @Post('messages/:messageId/react')
+  @ApiOperation({ summary: "A contact reacts to a message ('' removes the reaction)" })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  react(
+    @AccountId() account: string,
+    @Param('channelId', ParseObjectIdPipe) channelId: string,
+    @Param('messageId') messageId: string,
+    @Body() dto: SandboxReactDto,
+  ) {
+    return this.sandbox.react(account, channelId, messageId, dto);
+  }
+
+  @Post('messages/:messageId/edit')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The sender edits the text (or caption) of a message' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  async edit(
+    @AccountId() account: string,
+    @Param('channelId', ParseObjectIdPipe) channelId: string,
+    @Param('messageId') messageId: string,
+    @Body() dto: SandboxEditDto,
+  ): Promise<void> {
+    await this.sandbox.edit(account, channelId, messageId, dto.body);
+  }
+
+  @Put('groups')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Declare a group the linked account is in (or replace its members)' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  async group(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxGroupDto): Promise<void> {
+    await this.sandbox.upsertGroup(account, channelId, dto);
+  }
+
+  @Post('groups/:groupId/events')
+  @ApiOperation({ summary: 'A group change: members added, removed, leaving, promoted or demoted' })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  groupEvent(
+    @AccountId() account: string,
+    @Param('channelId', ParseObjectIdPipe) channelId: string,
+    @Param('groupId') groupId: string,
+    @Body() dto: SandboxGroupEventDto,
+  ) {
+    return this.sandbox.groupEvent(account, channelId, groupId, dto);
+  }
+
+  @Post('disconnect')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lose the connection (default UNPAIRED: the phone removed this device)' })
+  @ApiOkResponse({ type: SessionStatusResponse })
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  async disconnect(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxDisconnectDto) {
+    return statusResponse(await this.sandbox.disconnect(account, channelId, dto.state ?? 'UNPAIRED'));
+  }
+
+  @Post('conflict')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Another WhatsApp Web opened this session (CONFLICT); the server reconnects' })
+  @ApiOkResponse({ type: SessionStatusResponse })
+  @ApiErrors(401, 403, 404, 422, 503)
+  async conflict(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return statusResponse(await this.sandbox.conflict(account, channelId));
+  }
+
+  @Post('phone-logout')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The phone logs this device out (Linked devices › Log out)' })
+  @ApiOkResponse({ type: SessionStatusResponse })
+  @ApiErrors(401, 403, 404, 422, 503)
+  async phoneLogout(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return statusResponse(await this.sandbox.phoneLogout(account, channelId));
+  }
+
+  @Get('state')
+  @ApiOperation({ summary: "The sandbox page's own view: socket state, linked number, pending pairing code" })
+  @ApiErrors(401, 403, 404, 422, 503)
+  state(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
+    return this.sandbox.pageState(account, channelId);
+  }
+}
