@@ -13,6 +13,13 @@ const NOT_IN_SDK: Record<string, string> = {
   'DELETE /api-keys/{id}': 'admin key only',
   'GET /me': 'key check for operators; the SDK surfaces INVALID_API_KEY on any call',
   'GET /media/{mediaId}': 'public signed URL, opened as a link',
+  'GET /channels/{channelId}/session/events': 'Server-Sent Events stream (the onboarding popup follows it for browsers)',
+  'GET /channels/{channelId}/session/qr.png': 'binary image; getQr() returns the QR text to render',
+  'GET /onboarding/{token}': "the popup page itself (WhatsappWebUtils.onboarding opens it)",
+  'GET /onboarding/{token}/events': "the popup page's own stream",
+  'GET /onboarding/{token}/qr.png': "the popup page's own image",
+  'GET /onboarding/{token}/status': "the popup page's own poll",
+  'POST /onboarding/{token}/pairing-code': "the popup page's own form",
 };
 
 /**
