@@ -1,6 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { profileProcesses } from '../../src/whatsapp/engine/wwebjs/chromium-processes';
 import { ApiClient } from '../harness/http';
 import { freePort } from '../harness/services';
@@ -50,15 +50,35 @@ export function chromiumUnder(dataDir: string): number[] {
   return profileProcesses(`${join(dataDir, 'sessions')}/`, true).map((p) => p.pid);
 }
 
-/** `nest build` once per run when dist is missing or older than what the test needs. */
+/**
+ * The server compiled to JavaScript, to run as its own process. Uses dist/ when it is newer
+ * than every source file; otherwise compiles into tmp/ (not dist/, which other suites may be
+ * running) with tsc and copies the HTML assets beside it.
+ */
 export function ensureBuilt(root = process.cwd()): string {
-  const main = join(root, 'dist', 'main.js');
-  const marker = join(root, 'dist', 'whatsapp', 'sessions', 'session-manager.js');
-  if (!existsSync(main) || !existsSync(marker)) {
-    const res = spawnSync(join(root, 'node_modules', '.bin', 'nest'), ['build'], { cwd: root, stdio: 'inherit' });
-    if (res.status !== 0) throw new Error('nest build failed');
+  const dist = join(root, 'dist', 'main.js');
+  const newestSource = newest(join(root, 'src'));
+  if (existsSync(dist) && statSync(dist).mtimeMs >= newestSource) return dist;
+  const out = join(root, 'tmp', 'whatsapp-e2e-dist');
+  const main = join(out, 'main.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestSource) return main;
+  rmSync(out, { recursive: true, force: true });
+  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error('compiling the server failed');
+  for (const file of listFiles(join(root, 'src')).filter((f) => f.endsWith('.html'))) {
+    const target = join(out, relative(join(root, 'src'), file));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(file, target);
   }
   return main;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function newest(dir: string): number {
+  return Math.max(...listFiles(dir).map((f) => statSync(f).mtimeMs));
 }
 
 export interface ServerProcess {
@@ -72,9 +92,9 @@ export interface ServerProcess {
 }
 
 /** Runs the built server (`node dist/main.js`) with the given environment; resolves once it listens. */
-export async function spawnServer(env: Record<string, string>, root = process.cwd()): Promise<ServerProcess> {
+export async function spawnServer(mainJs: string, env: Record<string, string>, root = process.cwd()): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [join(root, 'dist', 'main.js')], {
+  const child = spawn(join(root, 'node_modules', '.bin', 'node'), [mainJs], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env, PORT: String(port), LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'warn' : env.LOG_LEVEL },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -161,11 +161,15 @@ export class SandboxControlService {
   }
 
   private async ready(clientIdentifier: string, channelId: string): Promise<SandboxPageDriver> {
-    const driver = await this.running(clientIdentifier, channelId);
-    const state = this.manager.local(channelId)?.snapshot().state;
-    if (state !== 'READY')
-      throw AppError.unprocessable(WhatsappErrorCode.CHANNEL_NOT_READY, `The session is ${state ?? 'STOPPED'}: link it first (POST …/link)`, { state });
-    return driver;
+    await this.directory.getById(clientIdentifier, channelId);
+    const status = await this.manager.status(clientIdentifier, channelId);
+    if (status.owner === 'remote') throw new SessionNotLocalError(channelId, 'remote');
+    if (status.state !== 'READY')
+      throw AppError.unprocessable(WhatsappErrorCode.CHANNEL_NOT_READY, `The session is ${status.state}: link it first (POST …/link)`, {
+        state: status.state,
+        reason: status.reason,
+      });
+    return this.driver(channelId, status);
   }
 
   private driver(channelId: string, status?: Pick<SessionStatus, 'state'>): SandboxPageDriver {

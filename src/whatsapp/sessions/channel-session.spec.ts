@@ -20,6 +20,7 @@ const OPTIONS: ChannelSessionOptions = {
   backoffMaxMs: 8_000,
   maxRestarts: 3,
   logoutSettleMs: 5_000,
+  logoutQrGraceMs: 1_500,
 };
 
 function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2), channelId = 'c1') {
@@ -180,7 +181,9 @@ describe('ChannelSession state machine', () => {
     expect(sut.snapshot()).toMatchObject({ state: 'LOGGED_OUT', reason: 'LOGGED_OUT_BY_PHONE', linked: false, autoStart: false });
     expect(engine.session('c1').status).toBe('running');
     engine.session('c1').showQr();
-    await tick();
+    await tick(1_499);
+    expect(engine.session('c1').status).toBe('running');
+    await tick(1);
     expect(engine.session('c1').status).toBe('stopped');
     expect(calls.removeAuthData).toBe(1);
     expect(calls.releaseLease).toBe(1);
@@ -193,7 +196,9 @@ describe('ChannelSession state machine', () => {
     await sut.start();
     await tick();
     engine.session('c1').disconnect('LOGOUT');
-    await tick(5_000);
+    await tick(4_999);
+    expect(engine.session('c1').status).toBe('running');
+    await tick(1);
     expect(engine.session('c1').status).toBe('stopped');
     expect(calls.removeAuthData).toBe(1);
   });

@@ -70,6 +70,8 @@ export interface ChannelSessionOptions {
   maxRestarts: number;
   /** After a phone logout, wait this long for the library to settle before closing the browser. */
   logoutSettleMs: number;
+  /** …or this long after the new QR it shows once settled. */
+  logoutQrGraceMs: number;
   /** Bound on closing a browser before its processes are killed. */
   stopTimeoutMs: number;
 }
@@ -82,7 +84,8 @@ export const DEFAULT_SESSION_OPTIONS: ChannelSessionOptions = {
   backoffBaseMs: 1_000,
   backoffMaxMs: 60_000,
   maxRestarts: 10,
-  logoutSettleMs: 8_000,
+  logoutSettleMs: 10_000,
+  logoutQrGraceMs: 1_500,
   stopTimeoutMs: 15_000,
 };
 
@@ -295,7 +298,12 @@ export class ChannelSession {
     const current = () => generation === this.generation;
     return {
       onQr: (qr) => {
-        if (this.pendingLogoutGeneration === generation) return void this.finishPhoneLogout(generation);
+        if (this.pendingLogoutGeneration === generation) {
+          // The library is still injecting into the reloaded page; let it finish first.
+          clearTimeout(this.logoutTimer);
+          this.logoutTimer = setTimeout(() => void this.finishPhoneLogout(generation), this.options.logoutQrGraceMs);
+          return;
+        }
         if (!current()) return;
         this.freePermit();
         const first = this.status.state !== 'QR';
@@ -396,7 +404,8 @@ export class ChannelSession {
   /**
    * The phone logged this device out. The library reports it, wipes its auth data and
    * re-injects for a new QR on the same browser; closing the browser in the middle of that
-   * rejects inside the library, so wait for the new QR (or a settle time) first.
+   * rejects inside the library (an unhandled rejection), so wait until shortly after the new
+   * QR (or a settle time) first.
    */
   private phoneLogout(generation: number): void {
     this.pendingLogoutGeneration = generation;

@@ -65,6 +65,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private sink?: InboundEventSink;
   private closing = false;
   private restoring?: Promise<void>;
+  private adoptionTimer?: NodeJS.Timeout;
   private readonly listeners = new Set<(change: StatusChange) => void>();
 
   constructor(
@@ -320,37 +321,65 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     if (!this.config.whatsapp.restoreOnBoot) return;
     // In the background: the HTTP server comes up while browsers start.
-    this.restoring = this.restoreAll()
+    this.restoring = this.restoreAll('boot')
       .catch((err: unknown) => this.logger.error({ err }, 'Restoring sessions failed'))
-      .finally(() => (this.restoring = undefined));
+      .finally(() => {
+        this.restoring = undefined;
+        this.scheduleAdoption();
+      });
   }
 
-  /** Starts every linked session that should run and that no other process owns, staggered. */
-  async restoreAll(): Promise<void> {
+  /**
+   * Boot: starts every linked session that should run and that no other process owns,
+   * staggered. Adoption (every lease TTL afterwards): the same for sessions whose owner died
+   * while running them (stored as running, lease expired): a process killed hard, or one of
+   * several servers gone. Sessions this process knows, or that rest (STOPPED, FAILED,
+   * LOGGED_OUT), are left alone.
+   */
+  async restoreAll(mode: 'boot' | 'adopt'): Promise<void> {
     const [records, channels] = await Promise.all([
       this.repository.listRestorable(),
       this.directory.listAllByService('whatsappweb'),
     ]);
     const known = new Set(channels.map((c) => `${c.clientIdentifier}/${c.id}`));
-    const todo = records.filter((r) => known.has(`${r.clientIdentifier}/${r.channelId}`));
-    this.logger.log({ sessions: todo.length }, 'Restoring linked WhatsApp Web sessions');
+    const todo = records.filter(
+      (r) =>
+        known.has(`${r.clientIdentifier}/${r.channelId}`) &&
+        !this.sessions.has(r.channelId) &&
+        (mode === 'boot' || isActive(r.state) || r.state === 'DISCONNECTED'),
+    );
+    if (mode === 'boot') this.logger.log({ sessions: todo.length }, 'Restoring linked WhatsApp Web sessions');
     let first = true;
     for (const record of todo) {
       if (this.closing) return;
+      if (mode === 'adopt' && (await this.lease.ownerOf(record.channelId))) continue;
       if (!first) await sleep(this.config.whatsapp.restoreStaggerMs);
       first = false;
       try {
         const session = await this.ownExisting(record.clientIdentifier, record.channelId);
+        if (mode === 'adopt') this.logger.warn({ channelId: record.channelId, previousOwner: record.owner }, 'Adopting a session whose server process is gone');
         await session.start(SessionReason.RESTORED_AT_BOOT);
       } catch (err) {
-        if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId, owner: err.owner }, 'Session owned by another process; not restoring it here');
+        if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId }, 'Session owned by another process; not restoring it here');
         else this.logger.error({ err, channelId: record.channelId }, 'Could not restore session');
       }
     }
   }
 
+  private scheduleAdoption(): void {
+    if (this.closing || this.adoptionTimer) return;
+    this.adoptionTimer = setInterval(() => {
+      if (this.restoring || this.closing) return;
+      this.restoring = this.restoreAll('adopt')
+        .catch((err: unknown) => this.logger.error({ err }, 'Adopting orphaned sessions failed'))
+        .finally(() => (this.restoring = undefined));
+    }, Math.max(2_000, this.config.whatsapp.leaseTtlMs));
+    this.adoptionTimer.unref();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.adoptionTimer);
     this.bus.close();
     const sessions = [...this.sessions.values()];
     await Promise.all(

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, LocalAuth, Location, Message, MessageMedia } from 'whatsapp-web.js';
@@ -297,7 +298,12 @@ export class WwebjsSession implements EngineSession {
   /** destroy(), bounded; then kill whatever of the profile's browser is left. */
   private async closeBrowser(): Promise<void> {
     const client = this.client;
-    if (client) {
+    const proc = client?.pupBrowser?.process();
+    if (this.gone && proc && proc.exitCode === null && proc.signalCode === null) {
+      // The library is already closing the browser (after CONFLICT, UNPAIRED…): a second
+      // close() would kill it mid-shutdown, before it flushed the profile (the link).
+      await Promise.race([once(proc, 'exit'), new Promise((r) => setTimeout(r, 10_000))]);
+    } else if (client) {
       await Promise.race([
         client.destroy().catch((err: unknown) => this.logger.debug({ err }, 'destroy() failed')),
         new Promise((r) => setTimeout(r, 5_000)),
