@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, isValidObjectId } from 'mongoose';
 import { MediaChunk } from './schemas/media-chunk.schema';
@@ -31,11 +31,16 @@ function toRecord(doc: MediaFile & { _id: unknown }): MediaFileRecord {
 
 /** The media_files and media_chunks collections. */
 @Injectable()
-export class MediaRepository {
+export class MediaRepository implements OnModuleInit {
   constructor(
     @InjectModel(MediaFile.name) private readonly files: Model<MediaFile>,
     @InjectModel(MediaChunk.name) private readonly chunks: Model<MediaChunk>,
   ) {}
+
+  /** Indexes exist before the first write (the unique chunk index keeps files whole). */
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.files.init(), this.chunks.init()]);
+  }
 
   /** Chunks first, the file document last: a reader never sees a file whose bytes are partial. */
   async insert(clientIdentifier: string, data: Buffer, meta: Omit<MediaFile, 'clientIdentifier' | 'size' | 'chunkCount' | 'createdAt'>): Promise<MediaFileRecord> {

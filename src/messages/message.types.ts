@@ -62,8 +62,8 @@ export interface MessageView {
 /** What the send worker needs beyond the visible content. Never part of API responses. */
 export interface OutboundSpec {
   op: 'send' | 'forward';
-  /** Forward: the WhatsApp id of the message copied. */
-  forwardOfWaMessageId?: string;
+  /** Forward: our id of the message copied (its WhatsApp id is read when the forward runs). */
+  forwardOf?: string;
   /** Reply to one of our messages that had no WhatsApp id yet when this one was accepted. */
   quotedMessageId?: string;
   asVoice?: boolean;

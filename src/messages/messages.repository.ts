@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, isValidObjectId } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../common/validation/parse-object-id.pipe';
@@ -35,10 +35,15 @@ const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000
 
 /** The messages collection. Every method on account data takes clientIdentifier first and filters by it. */
 @Injectable()
-export class MessagesRepository {
+export class MessagesRepository implements OnModuleInit {
   private readonly statusLock = new KeyedLock();
 
   constructor(@InjectModel(Message.name) private readonly model: Model<Message>) {}
+
+  /** The unique indexes decide races: they must exist before the first write, not soon after. */
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
 
   /**
    * Unique on channelId + waMessageId: a duplicate returns the stored one with created=false. A message we
@@ -77,8 +82,10 @@ export class MessagesRepository {
       channelId: doc.channelId,
       chatId: doc.chatId,
       direction: 'outbound',
-      status: 'sending',
+      // `sent` without an id: a forward (whatsapp-web.js's forward() returns nothing).
+      status: { $in: ['sending', 'sent'] },
       waMessageId: { $exists: false },
+      updatedAt: { $gte: new Date(Date.now() - 120_000) },
     };
     if (doc.body !== undefined) filter.body = doc.body;
     else if (doc.caption !== undefined) filter.caption = doc.caption;
@@ -251,6 +258,11 @@ export class MessagesRepository {
       .limit(limit)
       .lean<MessageDoc[]>();
     return docs.map((d) => publicView(toView(d)));
+  }
+
+  async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
+    const res = await this.model.deleteMany({ clientIdentifier, channelId });
+    return res.deletedCount;
   }
 
   /** Outbound messages of a channel left in `status`, oldest first: the send sweeper's input. System-level. */

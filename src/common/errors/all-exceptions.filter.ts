@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { EngineFeatureUnsupportedError } from '../../whatsapp/engine/messaging-engine.port';
 import { AppError, CommonErrorCode } from './app-error';
 
 interface Mapped {
@@ -42,6 +43,8 @@ function fromDatabase(err: { name?: string; code?: number; kind?: string; path?:
 export function mapError(exception: unknown): Mapped | undefined {
   if (exception instanceof AppError)
     return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
+  if (exception instanceof EngineFeatureUnsupportedError)
+    return { status: 422, code: 'ENGINE_FEATURE_UNSUPPORTED', message: exception.message, details: { feature: exception.feature, engine: exception.engine } };
   if (exception instanceof HttpException) {
     // Nest wraps body-parser errors (bad JSON, too large) in HttpExceptions; keep their meaning.
     const cause = (exception as { cause?: unknown }).cause;

@@ -15,6 +15,8 @@ export const DomainEventName = {
   GroupJoin: 'group.join',
   GroupLeave: 'group.leave',
   ChannelDeleted: 'channel.deleted',
+  ConversationStarted: 'conversation.started',
+  ConversationEnded: 'conversation.ended',
 } as const;
 
 export type DomainEventName = (typeof DomainEventName)[keyof typeof DomainEventName];

@@ -17,7 +17,7 @@ const DeliverySchema = new MongooseSchema({ state: String, platform: String, rea
 const OutboundSchema = new MongooseSchema(
   {
     op: String,
-    forwardOfWaMessageId: String,
+    forwardOf: String,
     quotedMessageId: String,
     asVoice: Boolean,
     asDocument: Boolean,

@@ -1,0 +1,93 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter, isValidObjectId } from 'mongoose';
+import { ConversationFilter, ConversationStatus, ConversationView } from './conversation.types';
+import { Conversation } from './schemas/conversation.schema';
+
+type ConversationDoc = Conversation & { _id: unknown; createdAt: Date; updatedAt: Date };
+export type NewConversation = Omit<ConversationView, 'id' | 'sessionId' | 'clientIdentifier' | 'status' | 'endedAt' | 'createdAt' | 'updatedAt'> & { openKey: string };
+
+function toView(doc: ConversationDoc): ConversationView {
+  return {
+    id: String(doc._id),
+    sessionId: String(doc._id),
+    clientIdentifier: doc.clientIdentifier,
+    service: doc.service,
+    channelId: doc.channelId,
+    platformConfigId: doc.platformConfigId,
+    contactId: doc.contactId,
+    clientProviderId: doc.clientProviderId,
+    chatId: doc.chatId,
+    isGroup: doc.isGroup,
+    platform: doc.platform,
+    userName: doc.userName,
+    companyName: doc.companyName,
+    sessionWithPriority: doc.sessionWithPriority,
+    status: doc.status as ConversationStatus,
+    endedAt: doc.endedAt,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+/** The conversations collection. Every method takes clientIdentifier first and filters by it. */
+@Injectable()
+export class ConversationsRepository implements OnModuleInit {
+  constructor(@InjectModel(Conversation.name) private readonly model: Model<Conversation>) {}
+
+  /** The unique indexes decide races: they must exist before the first write, not soon after. */
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** Inserts an open conversation; `undefined` when another open one holds the same openKey (E11000). */
+  async insertOpen(clientIdentifier: string, doc: NewConversation): Promise<ConversationView | undefined> {
+    try {
+      const created = await this.model.create({ ...doc, clientIdentifier, status: 'open' });
+      return toView(created.toObject() as ConversationDoc);
+    } catch (err) {
+      if (isDuplicate(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async findOpen(clientIdentifier: string, openKey: string): Promise<ConversationView | undefined> {
+    const doc = await this.model.findOne({ clientIdentifier, openKey, status: 'open' }).lean<ConversationDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
+  async findById(clientIdentifier: string, id: string): Promise<ConversationView | undefined> {
+    if (!isValidObjectId(id)) return undefined;
+    const doc = await this.model.findOne({ _id: id, clientIdentifier }).lean<ConversationDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
+  /** open → ended; the openKey goes, so a new conversation may open. False when it was not open. */
+  async end(clientIdentifier: string, id: string): Promise<boolean> {
+    const res = await this.model.updateOne(
+      { _id: id, clientIdentifier, status: 'open' },
+      { $set: { status: 'ended', endedAt: new Date() }, $unset: { openKey: 1 } },
+    );
+    return res.modifiedCount === 1;
+  }
+
+  async list(clientIdentifier: string, filter: ConversationFilter, skip: number, limit: number, order: 1 | -1): Promise<{ data: ConversationView[]; total: number }> {
+    const query: QueryFilter<Conversation> = { clientIdentifier };
+    if (filter.channelId) query.channelId = filter.channelId;
+    if (filter.contactId) query.contactId = filter.contactId;
+    if (filter.platform) query.platform = filter.platform;
+    if (filter.status) query.status = filter.status;
+    const [docs, total] = await Promise.all([
+      this.model.find(query).sort({ createdAt: order, _id: order }).skip(skip).limit(limit).lean<ConversationDoc[]>(),
+      this.model.countDocuments(query),
+    ]);
+    return { data: docs.map(toView), total };
+  }
+
+  async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
+    const res = await this.model.deleteMany({ clientIdentifier, channelId });
+    return res.deletedCount;
+  }
+}

@@ -1,0 +1,171 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AccountId } from '../common/auth/auth.decorators';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
+import {
+  DeleteMessageDto,
+  ForwardMessageDto,
+  SendAddressDto,
+  SendContactsDto,
+  SendInteractiveDto,
+  SendLocationDto,
+  SendLocationRequestDto,
+  SendReactionDto,
+  SendStickerDto,
+} from './dto/kind-messages.dto';
+import { DeleteResultResponse, MessageResponse, ReactionResultResponse } from './dto/message.response';
+import { SendGroupMessageDto, SendMessageDto } from './dto/send-message.dto';
+import { parseIdempotencyKey } from './idempotency';
+import { MessageActionsService } from './message-actions.service';
+import { MessageHistoryService } from './message-history.service';
+import { Accepted, OutboundMessagesService } from './outbound-messages.service';
+
+const IDEMPOTENCY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retries with the same key return the first stored message (200) instead of sending again (202).',
+});
+const SENT_DESCRIPTION =
+  '202: stored with status `queued` and enqueued; the message (with its `id`) is returned at once. Follow it with GET /messages/{id} or `message.status` webhooks. 200: a repeated Idempotency-Key; the first message, unchanged.';
+
+/** Sends answer at once with the stored message: 202 when new, 200 when an Idempotency-Key replayed it. */
+function answer(res: Response, accepted: Accepted) {
+  res.status(accepted.replayed ? 200 : 202);
+  if (accepted.replayed) res.setHeader('idempotent-replayed', 'true');
+  return accepted.message;
+}
+
+@ApiTags('Messages')
+@ApiBearerAuth('bearer')
+@Controller('messages')
+export class MessagesController {
+  constructor(
+    private readonly outbound: OutboundMessagesService,
+    private readonly actions: MessageActionsService,
+    private readonly history: MessageHistoryService,
+  ) {}
+
+  @Post('send')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send text or media (with caption) to a conversation (SDK 5.1, 5.2, 5.3; reply with quotedMessageId)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 413, 422)
+  async send(@AccountId() ci: string, @Body() dto: SendMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendContent(ci, 'send', dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('group')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send text or media (with caption) to a group (SDK 6.1, 6.2, 6.3)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 413, 422)
+  async group(@AccountId() ci: string, @Body() dto: SendGroupMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendContent(ci, 'group', dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('sticker')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send a sticker (SDK 5.4, 6.4): a WebP, PNG or JPEG image', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 413, 422)
+  async sticker(@AccountId() ci: string, @Body() dto: SendStickerDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendSticker(ci, dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('contacts')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send contact cards (SDK 5.5, 6.5)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async contacts(@AccountId() ci: string, @Body() dto: SendContactsDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendContacts(ci, dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('location')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send a location (SDK 5.8, 6.8)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async location(@AccountId() ci: string, @Body() dto: SendLocationDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendLocation(ci, dto, 'location', parseIdempotencyKey(key)));
+  }
+
+  @Post('address')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Send an address: a location with a name and an address line (SDK 5.9, 6.9)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async address(@AccountId() ci: string, @Body() dto: SendAddressDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendLocation(ci, dto, 'address', parseIdempotencyKey(key)));
+  }
+
+  @Post('forward')
+  @IDEMPOTENCY
+  @ApiOperation({ summary: 'Forward a message of the same channel into a conversation or group (SDK 5.11, 6.11)', description: SENT_DESCRIPTION })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async forward(@AccountId() ci: string, @Body() dto: ForwardMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.forward(ci, dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('reaction')
+  @ApiOperation({
+    summary: 'React to a message (SDK 5.6, 6.6); an empty emoji removes the reaction',
+    description: 'Runs in the channel’s send queue (after messages accepted before it). 200 once done; 202 when still queued after 30 s.',
+  })
+  @ApiOkResponse({ type: ReactionResultResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async reaction(@AccountId() ci: string, @Body() dto: SendReactionDto, @Res({ passthrough: true }) res: Response) {
+    const result = await this.actions.react(ci, dto);
+    if (result.state === 'queued') {
+      res.status(202);
+      return { state: 'queued', message: result.message, emoji: dto.emoji };
+    }
+    res.status(200);
+    return { state: 'done', ...result.value };
+  }
+
+  @Post('delete')
+  @ApiOperation({
+    summary: 'Delete a message for everyone (SDK 5.12, 6.12)',
+    description:
+      'messageId: ours or WhatsApp’s. channelSlug: a platform of the message’s channel. senderId: who sent it (checked). 200 `revoked`; 422 DELETE_WINDOW_PASSED when WhatsApp only deleted it on this device; 202 when still queued after 30 s.',
+  })
+  @ApiOkResponse({ type: DeleteResultResponse })
+  @ApiErrors(400, 401, 403, 404, 422)
+  async remove(@AccountId() ci: string, @Body() dto: DeleteMessageDto, @Res({ passthrough: true }) res: Response) {
+    const result = await this.actions.delete(ci, dto);
+    if (result.state === 'queued') {
+      res.status(202);
+      return { outcome: 'queued', message: result.message };
+    }
+    res.status(200);
+    return result.value;
+  }
+
+  @Post('interactive')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Interactive buttons or list (SDK 5.7, 6.7): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = interactive).' })
+  @ApiErrors(400, 401, 403, 404, 422)
+  interactive(@AccountId() ci: string, @Body() dto: SendInteractiveDto) {
+    return this.outbound.unsupported(ci, 'interactive', dto);
+  }
+
+  @Post('location-request')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Ask for the customer’s location (SDK 5.10, 6.10): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = location_request).' })
+  @ApiErrors(400, 401, 403, 404, 422)
+  locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto) {
+    return this.outbound.unsupported(ci, 'location_request', dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a message (status, WhatsApp id, reactions, revoke…)' })
+  @ApiOkResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404)
+  get(@AccountId() ci: string, @Param('id', ParseObjectIdPipe) id: string) {
+    return this.history.get(ci, id);
+  }
+}

@@ -1,0 +1,164 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { MediaStore } from '../../media/media.store';
+import type { EngineSession } from '../../whatsapp/engine/messaging-engine.port';
+import { WhatsappSessions } from '../whatsapp-sessions';
+import { MessageStatusService } from '../message-status.service';
+import type { OutboundMessage } from '../message.types';
+import { MessagesRepository } from '../messages.repository';
+import { SendFailureReason } from '../messages.errors';
+import { toEngineContent, UnsendableError } from './engine-content';
+import { describeError, isTransient, pause, withTimeout } from './send-errors';
+import { ActionResult, SendJobData } from './send-jobs';
+
+/** What the worker of one channel hands the processor. */
+export interface ChannelWork {
+  channelId: string;
+  /** The linked account (`<digits>@c.us`), from the session's READY event. */
+  me?: string;
+  /** Aborts when the session leaves READY and the worker stops. */
+  signal: AbortSignal;
+  /** Puts a message back at the head of the queue (used when the worker stops mid-send). */
+  requeueFirst(clientIdentifier: string, messageId: string): Promise<void>;
+}
+
+export const SEND_TIMEOUT_MS = 60_000;
+/** Tries of one send (waits 1, 2, 4, 8 s between them) while the session is not there or times out. */
+export const SEND_MAX_ATTEMPTS = 5;
+
+/**
+ * Runs one job of a channel's send queue. Retries happen inline (not through BullMQ's delayed
+ * retries), so a message waiting for its session keeps the messages behind it waiting too: order
+ * per chat holds through disconnects.
+ */
+@Injectable()
+export class SendProcessor {
+  private readonly logger = new Logger(SendProcessor.name);
+
+  constructor(
+    private readonly repository: MessagesRepository,
+    private readonly status: MessageStatusService,
+    private readonly media: MediaStore,
+    private readonly sessions: WhatsappSessions,
+  ) {}
+
+  async process(data: SendJobData, work: ChannelWork): Promise<ActionResult | void> {
+    if (data.op === 'send') return this.send(data.clientIdentifier, data.messageId, work);
+    return this.action(data, work);
+  }
+
+  // ----------------------------------------------------------------------------------- sends
+
+  private async send(clientIdentifier: string, messageId: string, work: ChannelWork): Promise<void> {
+    const message = await this.repository.findById(clientIdentifier, messageId);
+    if (!message || message.direction !== 'outbound' || message.channelId !== work.channelId) return;
+    if (message.status === 'sending') return this.interrupted(message);
+    if (message.status !== 'queued') return; // a duplicate job: already done
+
+    for (let attempt = 1; ; attempt++) {
+      let session: EngineSession;
+      try {
+        session = await this.sessions.requireReady(clientIdentifier, work.channelId);
+      } catch (err) {
+        if (!isTransient(err)) return void (await this.fail(message, SendFailureReason.ENGINE_ERROR, err));
+        if (!(await this.backoff(attempt, work))) return work.requeueFirst(clientIdentifier, messageId);
+        if (attempt >= SEND_MAX_ATTEMPTS) attempt = SEND_MAX_ATTEMPTS - 1; // not READY: wait as long as the worker runs
+        continue;
+      }
+      let prepared: Awaited<ReturnType<SendProcessor['prepare']>>;
+      try {
+        prepared = await this.prepare(message);
+      } catch (err) {
+        if (err instanceof UnsendableError) return void (await this.fail(message, err.reason, err));
+        throw err;
+      }
+      if (!(await this.repository.claimForSending(clientIdentifier, messageId, attempt))) return;
+      try {
+        const sent =
+          message.outbound.op === 'forward'
+            ? await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS)
+            : await withTimeout(session.sendMessage(message.chatId, prepared.content!, { quotedMessageId: prepared.quoted }), SEND_TIMEOUT_MS);
+        return await this.sent(message, sent?.id, sent?.timestamp, work);
+      } catch (err) {
+        // The echo of the message may have arrived: then it was sent whatever the call said.
+        const now = await this.repository.findById(clientIdentifier, messageId);
+        if (now?.waMessageId) return this.sent(message, now.waMessageId, undefined, work);
+        if (!isTransient(err) || attempt >= SEND_MAX_ATTEMPTS) {
+          const reason = isTransient(err) ? SendFailureReason.SEND_TIMEOUT : SendFailureReason.ENGINE_ERROR;
+          return void (await this.fail(message, reason, err));
+        }
+        await this.repository.releaseToQueue(clientIdentifier, messageId, describeError(err));
+        this.logger.warn({ channelId: work.channelId, messageId, attempt, err: describeError(err) }, 'Send failed, will retry');
+        if (!(await this.backoff(attempt, work))) return work.requeueFirst(clientIdentifier, messageId);
+      }
+    }
+  }
+
+  private async prepare(message: OutboundMessage): Promise<{ content?: ReturnType<typeof toEngineContent>; quoted?: string; forwardOf?: string }> {
+    if (message.outbound.op === 'forward') {
+      const source = message.outbound.forwardOf ? await this.repository.findById(message.clientIdentifier, message.outbound.forwardOf) : undefined;
+      if (!source?.waMessageId) throw new UnsendableError(SendFailureReason.SOURCE_NOT_SENT, 'the forwarded message never reached WhatsApp');
+      return { forwardOf: source.waMessageId };
+    }
+    let quoted = message.quotedWaMessageId;
+    if (!quoted && message.outbound.quotedMessageId) {
+      quoted = (await this.repository.findById(message.clientIdentifier, message.outbound.quotedMessageId))?.waMessageId;
+    }
+    const media = message.media?.mediaId ? await this.media.get(message.clientIdentifier, message.media.mediaId) : undefined;
+    return { content: toEngineContent(message, media), quoted };
+  }
+
+  private async sent(message: OutboundMessage, waMessageId: string | undefined, timestamp: number | undefined, work: ChannelWork): Promise<void> {
+    const set: Record<string, unknown> = {};
+    if (work.me) set.senderId = work.me;
+    if (timestamp) set.timestamp = new Date(timestamp * 1000);
+    if (waMessageId) await this.repository.recordSent(message.clientIdentifier, message.id, message.channelId, waMessageId, set);
+    const moved = await this.status.move(message, 'sent', { set: waMessageId ? {} : set });
+    if (moved) await this.status.applyEarlyAcks(moved);
+  }
+
+  /** A job found its message mid-send: the process died during the call. Sent once at most, never twice. */
+  private async interrupted(message: OutboundMessage): Promise<void> {
+    if (message.waMessageId) return void (await this.status.move(message, 'sent'));
+    this.logger.warn({ messageId: message.id }, 'Send was interrupted; not resending (at most once)');
+    await this.fail(message, SendFailureReason.SEND_INTERRUPTED, new Error('the server stopped during the send; it may or may not have reached WhatsApp'));
+  }
+
+  private async fail(message: OutboundMessage, reason: string, err: unknown): Promise<void> {
+    this.logger.warn({ messageId: message.id, channelId: message.channelId, reason, err: describeError(err) }, 'Message failed');
+    await this.status.move(message, 'failed', { reason: `${reason}: ${describeError(err)}` });
+  }
+
+  /** Waits before the next try; false when the worker is stopping. */
+  private backoff(attempt: number, work: ChannelWork): Promise<boolean> {
+    return pause(Math.min(1000 * 2 ** (attempt - 1), 8000), work.signal);
+  }
+
+  // --------------------------------------------------------------------------------- actions
+
+  private async action(data: Extract<SendJobData, { op: 'react' | 'delete' }>, work: ChannelWork): Promise<ActionResult> {
+    const target = await this.repository.findById(data.clientIdentifier, data.messageId);
+    if (!target || target.channelId !== work.channelId) throw new UnrecoverableError(`MESSAGE_NOT_FOUND: message ${data.messageId} is not in this channel`);
+    if (!target.waMessageId) throw new UnrecoverableError(`MESSAGE_NOT_SENT: message ${data.messageId} never reached WhatsApp (${target.status})`);
+    const session = await this.readySession(data.clientIdentifier, work);
+    // The engine reports our own reaction and revoke as events; the inbound pipeline stores them and
+    // tells the platforms (one owner for those webhooks). Only a delete-for-me has no event: stored here.
+    if (data.op === 'react') {
+      await withTimeout(session.react(target.waMessageId, data.emoji), SEND_TIMEOUT_MS);
+      return { op: 'react', messageId: target.id, emoji: data.emoji };
+    }
+    const outcome = await withTimeout(session.deleteMessage(target.waMessageId, true), SEND_TIMEOUT_MS);
+    if (outcome === 'deleted_for_me') await this.repository.markRevoked(data.clientIdentifier, work.channelId, target.waMessageId, outcome, work.me);
+    return { op: 'delete', messageId: target.id, outcome };
+  }
+
+  private async readySession(clientIdentifier: string, work: ChannelWork): Promise<EngineSession> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sessions.requireReady(clientIdentifier, work.channelId);
+      } catch (err) {
+        if (!isTransient(err) || attempt >= SEND_MAX_ATTEMPTS || !(await this.backoff(attempt, work))) throw new UnrecoverableError(describeError(err));
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConnectionOptions, Job, Worker } from 'bullmq';
+import { DomainEvent, DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { AppConfig } from '../../config/app-config';
+import { RedisClient } from '../../redis/redis.module';
+import { MessagesRepository } from '../messages.repository';
+import { ActionResult, SendJobData, sendQueueName } from './send-jobs';
+import { SendProcessor } from './send-processor';
+import { SendQueues } from './send-queues';
+
+interface Running {
+  worker: Worker<SendJobData, ActionResult | void>;
+  abort: AbortController;
+  clientIdentifier: string;
+  me?: string;
+  sweeping?: Promise<void>;
+}
+
+/** Queued messages older than this with no job are re-enqueued (a lost enqueue, Redis lost its data…). */
+const SWEEP_GRACE_MS = 10_000;
+const SWEEP_INTERVAL_MS = 30_000;
+const SWEEP_BATCH = 500;
+
+/**
+ * Runs the send worker of each channel whose WhatsApp session is READY in this process, and only
+ * those: the session's READY event starts it, any other state stops it (the active job finishes or
+ * puts its message back at the head of the queue). On start and every 30 s a sweeper re-enqueues the
+ * channel's queued messages that have no job, so a restart or a lost enqueue loses nothing.
+ */
+@Injectable()
+export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(SendWorkers.name);
+  private readonly running = new Map<string, Running>();
+  private timer?: NodeJS.Timeout;
+  private stopListening?: () => void;
+  private closing = false;
+
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly queues: SendQueues,
+    private readonly processor: SendProcessor,
+    private readonly repository: MessagesRepository,
+    private readonly redis: RedisClient,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.stopListening = this.events.on(DomainEventName.SessionStatus, (event) => this.onSessionStatus(event));
+    this.timer = setInterval(() => this.sweepAll(), SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Channels with a running worker here (tests, metrics). */
+  channels(): string[] {
+    return [...this.running.keys()];
+  }
+
+  private async onSessionStatus(event: DomainEvent): Promise<void> {
+    const state = (event.payload as { state?: string; me?: string }).state;
+    if (state === 'READY') await this.start(event.clientIdentifier, event.channelId, (event.payload as { me?: string }).me);
+    else await this.stop(event.channelId);
+  }
+
+  async start(clientIdentifier: string, channelId: string, me?: string): Promise<void> {
+    if (this.closing) return;
+    const existing = this.running.get(channelId);
+    if (existing) {
+      existing.me = me ?? existing.me;
+      return;
+    }
+    const abort = new AbortController();
+    const pacing = this.config.messages.sendMinIntervalMs;
+    const entry: Running = { abort, clientIdentifier, me } as Running;
+    entry.worker = new Worker<SendJobData, ActionResult | void>(
+      sendQueueName(channelId),
+      (job: Job<SendJobData>) =>
+        this.processor.process(job.data, {
+          channelId,
+          me: entry.me,
+          signal: abort.signal,
+          requeueFirst: (ci, messageId) => this.queues.enqueueSend(ci, channelId, messageId, { jobId: `${messageId}-r${Date.now()}`, lifo: true }),
+        }),
+      {
+        connection: { ...this.redis.options } as ConnectionOptions,
+        prefix: this.config.storage.queuePrefix,
+        concurrency: 1,
+        ...(pacing > 0 ? { limiter: { max: 1, duration: pacing } } : {}),
+      },
+    );
+    entry.worker.on('error', (err) => this.logger.warn({ err, channelId }, 'Send worker error'));
+    entry.worker.on('failed', (job, err) => this.logger.warn({ channelId, jobId: job?.id, err: err.message }, 'Send job failed'));
+    this.running.set(channelId, entry);
+    this.logger.log({ channelId, pacingMs: pacing }, 'Send worker started');
+    this.sweep(channelId, 0);
+  }
+
+  async stop(channelId: string): Promise<void> {
+    const entry = this.running.get(channelId);
+    if (!entry) return;
+    this.running.delete(channelId);
+    entry.abort.abort();
+    await entry.worker.close().catch((err: unknown) => this.logger.warn({ err, channelId }, 'Send worker did not close cleanly'));
+    this.logger.log({ channelId }, 'Send worker stopped');
+  }
+
+  private sweepAll(): void {
+    for (const channelId of this.running.keys()) this.sweep(channelId, SWEEP_GRACE_MS);
+  }
+
+  /** Re-enqueues queued messages of the channel that have no job (oldest first). */
+  private sweep(channelId: string, graceMs: number): void {
+    const entry = this.running.get(channelId);
+    if (!entry || entry.sweeping) return;
+    entry.sweeping = this.sweepNow(channelId, graceMs)
+      .catch((err: unknown) => this.logger.warn({ err, channelId }, 'Send sweep failed'))
+      .finally(() => {
+        entry.sweeping = undefined;
+      });
+  }
+
+  private async sweepNow(channelId: string, graceMs: number): Promise<void> {
+    const stale = await this.repository.findOutboundInStatus(channelId, 'queued', new Date(Date.now() - graceMs), SWEEP_BATCH);
+    let requeued = 0;
+    for (const message of stale) {
+      if (!this.running.has(channelId)) return;
+      if (await this.queues.hasJob(channelId, message.id)) continue;
+      await this.queues.enqueueSend(message.clientIdentifier, channelId, message.id);
+      requeued++;
+    }
+    if (requeued > 0) this.logger.log({ channelId, requeued }, 'Re-enqueued queued messages that had no job');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    this.stopListening?.();
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.running.keys()].map((channelId) => this.stop(channelId)));
+  }
+}
