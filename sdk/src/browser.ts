@@ -12,6 +12,7 @@ export type { MessageService, Page, IsoDate } from './types/common';
 export type * from './types/channels';
 export type * from './types/contacts';
 export type * from './types/conversations';
+export type * from './types/messages';
 export type * from './types/tags';
 export type * from './types/webhooks';
 export type * from './types/whatsapp';

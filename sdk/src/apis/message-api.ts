@@ -1,9 +1,29 @@
 import { ApiBase } from '../core/api-base';
 import type { CallOptions } from '../core/http-client';
 import { conversationRoutes as c } from '../routes/conversations.routes';
+import { messageRoutes as m } from '../routes/messages.routes';
 import { assertShape, RouteInput, SameShape } from '../routes/route';
 import { MessageService, MessageServiceEnum, Page } from '../types/common';
 import type { Conversation, ConversationRefDto, GetConversationsDto, StartConversationDto, StartedConversation } from '../types/conversations';
+import type {
+  DeleteMessageDto,
+  DeleteMessageResult,
+  ForwardMessageDto,
+  GetContactMessagesDto,
+  GetConversationMessagesDto,
+  GetMessageDto,
+  Message,
+  ReactionResult,
+  RequestLocationDto,
+  SendAddressDto,
+  SendContactsDto,
+  SendInteractiveDto,
+  SendLocationDto,
+  SendMessageDto,
+  SendPlatformMessagePayload,
+  SendReactionDto,
+  SendStickerDto,
+} from '../types/messages';
 
 /** Conversations (guide section 4) and messages (sections 5 and 6). */
 export class MessageApi extends ApiBase {
@@ -28,7 +48,93 @@ export class MessageApi extends ApiBase {
   endConversation({ conversationId, ...rest }: ConversationRefDto): Promise<Conversation> {
     return this.client.call(c.end, { ...rest, id: conversationId });
   }
+
+  /**
+   * Text or media to a conversation (guide 5.1, 5.2; caption and replies too). The answer is the
+   * stored message (status `queued`): follow it with getMessage() or `message.status` webhooks.
+   * With `options.idempotencyKey`, a retried call returns the first message instead of sending twice.
+   */
+  sendMessage(payload: SendMessageDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.send, payload, options);
+  }
+
+  /** Text or media to a group (guide 6.1, 6.2). */
+  sendGroupMessage(payload: SendPlatformMessagePayload, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.group, payload, options);
+  }
+
+  /** Deletes a message for everyone (guide 5.12, 6.12); 422 DELETE_WINDOW_PASSED when WhatsApp only deleted it here. */
+  deleteMessage(payload: DeleteMessageDto): Promise<DeleteMessageResult> {
+    return this.client.call(m.delete, payload);
+  }
+
+  /** A sticker (guide 5.4, 6.4): a WebP, PNG or JPEG image. */
+  sendSticker(payload: SendStickerDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.sticker, payload, options);
+  }
+
+  /** Contact cards (guide 5.5, 6.5). */
+  sendContacts(payload: SendContactsDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.contacts, payload, options);
+  }
+
+  /** A location (guide 5.8, 6.8). */
+  sendLocation(payload: SendLocationDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.location, payload, options);
+  }
+
+  /** An address: a location with a name and an address line (guide 5.9, 6.9). */
+  sendAddress(payload: SendAddressDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.address, payload, options);
+  }
+
+  /** Forwards a message of the same channel (guide 5.11, 6.11). */
+  forwardMessage(payload: ForwardMessageDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.forward, payload, options);
+  }
+
+  /** Reacts to a message (guide 5.6, 6.6); an empty emoji removes the reaction. */
+  sendReaction(payload: SendReactionDto): Promise<ReactionResult> {
+    return this.client.call(m.reaction, payload);
+  }
+
+  /** Buttons or a list (guide 5.7, 6.7): official API only, WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED. */
+  sendInteractive(payload: SendInteractiveDto): Promise<unknown> {
+    return this.client.call(m.interactive, payload);
+  }
+
+  /** Asks for the customer's location (guide 5.10, 6.10): official API only, WhatsApp Web answers 422. */
+  requestLocation(payload: RequestLocationDto): Promise<unknown> {
+    return this.client.call(m.locationRequest, payload);
+  }
+
+  /** A message with its status, WhatsApp id, reactions and revoke. */
+  getMessage({ messageId, ...rest }: GetMessageDto): Promise<Message> {
+    return this.client.call(m.get, { ...rest, id: messageId });
+  }
+
+  /** Messages of a conversation, both directions, newest first by default. */
+  getConversationMessages({ conversationId, ...rest }: GetConversationMessagesDto): Promise<Page<Message>> {
+    return this.client.call(m.ofConversation, { ...rest, id: conversationId });
+  }
+
+  /** Every message with a contact (or group), across conversations. */
+  getContactMessages(payload: GetContactMessagesDto): Promise<Page<Message>> {
+    return this.client.call(m.ofContact, payload);
+  }
 }
 
 assertShape<SameShape<StartConversationDto, Omit<RouteInput<typeof c.start>, 'service'>>>();
 assertShape<SameShape<GetConversationsDto, RouteInput<typeof c.list>>>();
+assertShape<SameShape<SendMessageDto, RouteInput<typeof m.send>>>();
+assertShape<SameShape<SendPlatformMessagePayload, RouteInput<typeof m.group>>>();
+assertShape<SameShape<DeleteMessageDto, RouteInput<typeof m.delete>>>();
+assertShape<SameShape<SendStickerDto, RouteInput<typeof m.sticker>>>();
+assertShape<SameShape<SendContactsDto, RouteInput<typeof m.contacts>>>();
+assertShape<SameShape<SendLocationDto, RouteInput<typeof m.location>>>();
+assertShape<SameShape<SendAddressDto, RouteInput<typeof m.address>>>();
+assertShape<SameShape<ForwardMessageDto, RouteInput<typeof m.forward>>>();
+assertShape<SameShape<SendReactionDto, RouteInput<typeof m.reaction>>>();
+assertShape<SameShape<SendInteractiveDto, RouteInput<typeof m.interactive>>>();
+assertShape<SameShape<RequestLocationDto, RouteInput<typeof m.locationRequest>>>();
+assertShape<SameShape<GetContactMessagesDto, RouteInput<typeof m.ofContact>>>();

@@ -12,6 +12,7 @@ import type {
   PlatformEndpoint,
   PlatformEndpointWithSecret,
   PlatformRefDto,
+  RotatedSecret,
   SetupWhatsappWebDto,
   UpdateChannelDto,
   UpdatePlatformDto,
@@ -69,7 +70,7 @@ export class SetupApi extends ApiBase {
   }
 
   /** New signing secret, shown only in this answer; the previous one keeps signing for a while (see server docs). */
-  rotatePlatformSecret(dto: PlatformRefDto): Promise<PlatformEndpointWithSecret> {
+  rotatePlatformSecret(dto: PlatformRefDto): Promise<RotatedSecret> {
     return this.client.call(r.rotatePlatformSecret, dto);
   }
 }

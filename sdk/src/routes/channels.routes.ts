@@ -11,6 +11,7 @@ export const platformEndpointShape = obj({
   secretPreview: str(),
 });
 export const platformEndpointWithSecretShape = obj({ ...platformEndpointShape.fields, secret: str() });
+export const rotatedSecretShape = obj({ ...platformEndpointWithSecretShape.fields, previousSecretExpiresAt: dateTime() });
 
 const channelFields = {
   id: str(),
@@ -106,6 +107,6 @@ export const channelRoutes = {
     method: 'POST',
     path: '/channels/{channelId}/platforms/{slug}/rotate-secret',
     params: slug,
-    response: platformEndpointWithSecretShape,
+    response: rotatedSecretShape,
   }),
 } as const;

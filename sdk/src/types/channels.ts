@@ -1,5 +1,12 @@
 import type { InferField } from '../routes/fields';
-import type { channelShape, deletedShape, platformConfigShape, platformEndpointShape, platformEndpointWithSecretShape } from '../routes/channels.routes';
+import type {
+  channelShape,
+  deletedShape,
+  platformConfigShape,
+  platformEndpointShape,
+  platformEndpointWithSecretShape,
+  rotatedSecretShape,
+} from '../routes/channels.routes';
 
 /** SDK guide 1.1. */
 export interface SetupWhatsappWebDto {
@@ -28,6 +35,9 @@ export interface PlatformEndpoint extends InferField<typeof platformEndpointShap
 
 /** An endpoint with its full Standard Webhooks secret (`whsec_…`): only when created or rotated. */
 export interface PlatformEndpointWithSecret extends InferField<typeof platformEndpointWithSecretShape> {}
+
+/** A rotated secret: until `previousSecretExpiresAt` deliveries may also carry a signature made with the previous one. */
+export interface RotatedSecret extends InferField<typeof rotatedSecretShape> {}
 
 /** A channel (`id` is the channelId). */
 export interface Channel extends InferField<typeof channelShape> {}
