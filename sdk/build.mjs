@@ -1,5 +1,6 @@
 // Builds the SDK: Node (CommonJS + .d.ts, tsc) into dist/, browser bundles (esbuild) into dist/browser/.
-// `node build.mjs --browser` builds only the browser bundles (what the browser test needs).
+// `node build.mjs --browser [--out=DIR]` builds only the browser bundles, into DIR if given (tests use a
+// temporary one so they never race with a full build).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +11,8 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const browserOnly = process.argv.includes('--browser');
+const outArg = process.argv.find((a) => a.startsWith('--out='));
+const browserOut = outArg ? outArg.slice('--out='.length) : join(here, 'dist/browser');
 
 if (!browserOnly) {
   rmSync(join(here, 'dist'), { recursive: true, force: true });
@@ -25,6 +28,6 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
 };
-await esbuild.build({ ...common, format: 'esm', outfile: join(here, 'dist/browser/omnichannel-api.mjs') });
-await esbuild.build({ ...common, format: 'iife', globalName: 'OmnichannelApi', outfile: join(here, 'dist/browser/omnichannel-api.js') });
-console.log(`built ${browserOnly ? '' : 'dist/ (Node) and '}dist/browser/ (ESM + IIFE window.OmnichannelApi)`);
+await esbuild.build({ ...common, format: 'esm', outfile: join(browserOut, 'omnichannel-api.mjs') });
+await esbuild.build({ ...common, format: 'iife', globalName: 'OmnichannelApi', outfile: join(browserOut, 'omnichannel-api.js') });
+console.log(`built ${browserOnly ? '' : 'dist/ (Node) and '}${browserOut} (ESM + IIFE window.OmnichannelApi)`);

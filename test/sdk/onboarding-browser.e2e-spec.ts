@@ -1,4 +1,5 @@
 import { SetupApi } from '@cirrus/omnichannel_api';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { accountClient, ApiClient } from '../harness/http';
@@ -30,6 +31,16 @@ document.getElementById('custom').addEventListener('click', () => {
 });
 window.sdkReady = true;
 </script></body></html>`;
+
+/** The classic-script build (IIFE): `window.OmnichannelApi`, no module loader. */
+const CLASSIC_PAGE = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script src="/sdk/omnichannel-api.js"></script>
+<script>
+OmnichannelApi.configure({ baseUrl: location.origin + '/omnichannel' });
+window.result = OmnichannelApi.TagApi.getInstance().create({ name: 'Do navegador', color: '#0f0' })
+  .then(function (tag) { return OmnichannelApi.TagApi.getInstance().getById({ tagId: tag.id }); })
+  .then(function (tag) { return { name: tag.name, color: tag.color }; });
+</script></head><body></body></html>`;
 
 interface Logged {
   type: string;
@@ -75,14 +86,15 @@ describe('guide 1.2: WhatsappWebUtils.onboarding in headless Chromium, from the 
   let publicProxy: { server: import('node:http').Server; origin: string };
   let browser: Browser;
   let setupApi: SetupApi;
+  let sdkDir: string;
 
   beforeAll(async () => {
-    buildBrowserBundle();
+    sdkDir = buildBrowserBundle();
     const example = await browserModule(join(__dirname, 'guide-examples/onboarding.example.ts'));
     let appUrl = '';
     let apiKey = '';
     publicProxy = await startPublicProxy(() => appUrl);
-    site = await startPlatformSite({ html: PAGE, modules: { '/onboarding.example.js': example }, apiBaseUrl: () => appUrl, apiKey: () => apiKey });
+    site = await startPlatformSite({ pages: { '/': PAGE, '/classic': CLASSIC_PAGE }, modules: { '/onboarding.example.js': example }, sdkDir, apiBaseUrl: () => appUrl, apiKey: () => apiKey });
     t = await startTestApp('sdkonboard', { WHATSAPP_ENGINE: 'sandbox', PUBLIC_BASE_URL: publicProxy.origin });
     appUrl = t.baseUrl;
     account = await accountClient(new ApiClient(t.baseUrl, t.adminKey), ACCOUNT);
@@ -96,6 +108,15 @@ describe('guide 1.2: WhatsappWebUtils.onboarding in headless Chromium, from the 
     await close(site?.server);
     await close(publicProxy?.server);
     await t?.close();
+    if (sdkDir) rmSync(sdkDir, { recursive: true, force: true });
+  });
+
+  it('loads the classic-script build as window.OmnichannelApi and calls the server through it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/classic`);
+    expect(await page.evaluate(() => (window as any).result)).toEqual({ name: 'Do navegador', color: '#0f0' });
+    await context.close();
   });
 
   async function channel(clientNumber: string) {

@@ -1,5 +1,6 @@
 import { ApiBase } from '../core/api-base';
 import { contactRoutes as r } from '../routes/contacts.routes';
+import { messageRoutes } from '../routes/messages.routes';
 import { assertShape, RouteInput, SameShape } from '../routes/route';
 import type { Page } from '../types/common';
 import type {
@@ -13,6 +14,7 @@ import type {
   RemoveContactTagDto,
   UpdateContactDto,
 } from '../types/contacts';
+import type { GetContactMessagesDto, Message } from '../types/messages';
 import type { Tag } from '../types/tags';
 
 /** Contacts (guide section 2). */
@@ -54,6 +56,11 @@ export class ContactApi extends ApiBase {
 
   removeTags(payload: RemoveContactTagDto): Promise<Contact> {
     return this.client.call(r.removeTags, payload);
+  }
+
+  /** Every message with the contact (or group), across conversations, newest first by default. */
+  getMessages(payload: GetContactMessagesDto): Promise<Page<Message>> {
+    return this.client.call(messageRoutes.ofContact, payload);
   }
 }
 

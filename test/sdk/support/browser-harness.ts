@@ -1,16 +1,20 @@
 import { transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
-export const BROWSER_DIST = join(ROOT, 'sdk/dist/browser');
-
-/** Builds the SDK's browser bundles exactly as `npm run build -w sdk` does (esbuild, ~0.3 s). */
-export function buildBrowserBundle(): void {
-  execFileSync(process.execPath, [join(ROOT, 'sdk/build.mjs'), '--browser'], { cwd: join(ROOT, 'sdk'), stdio: 'pipe' });
+/**
+ * Builds the SDK's browser bundles with the package's own build script (esbuild, ~0.3 s), into a
+ * directory of this test run; returns it.
+ */
+export function buildBrowserBundle(): string {
+  const out = mkdtempSync(join(tmpdir(), 'omc-sdk-browser-'));
+  execFileSync(process.execPath, [join(ROOT, 'sdk/build.mjs'), '--browser', `--out=${out}`], { cwd: join(ROOT, 'sdk'), stdio: 'pipe' });
+  return out;
 }
 
 /** A TypeScript file of the tests, transpiled for the browser (imports left as they are). */
@@ -54,15 +58,24 @@ export interface PlatformSite {
  * /sdk/, and /omnichannel/* forwarded to the omnichannel server with the account key added (the
  * key stays on the platform's backend; the browser SDK is configured with this origin as baseUrl).
  */
-export async function startPlatformSite(opts: { html: string; modules: Record<string, string>; apiBaseUrl: () => string; apiKey: () => string }): Promise<PlatformSite> {
+export async function startPlatformSite(opts: {
+  /** HTML pages by path. */
+  pages: Record<string, string>;
+  /** JavaScript modules by path. */
+  modules: Record<string, string>;
+  /** Directory of the SDK's browser build, served under /sdk/. */
+  sdkDir: string;
+  apiBaseUrl: () => string;
+  apiKey: () => string;
+}): Promise<PlatformSite> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/omnichannel/')) return forward(req, res, opts.apiBaseUrl(), req.url!.slice('/omnichannel'.length), { authorization: `Bearer ${opts.apiKey()}` });
-    if (path === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(opts.html);
+    if (opts.pages[path] !== undefined) return void res.writeHead(200, { 'content-type': 'text/html' }).end(opts.pages[path]);
     if (opts.modules[path] !== undefined) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(opts.modules[path]);
     if (path.startsWith('/sdk/')) {
-      const file = normalize(join(BROWSER_DIST, path.slice('/sdk/'.length)));
-      if (file.startsWith(BROWSER_DIST)) {
+      const file = normalize(join(opts.sdkDir, path.slice('/sdk/'.length)));
+      if (file.startsWith(opts.sdkDir)) {
         try {
           return void res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
         } catch {
