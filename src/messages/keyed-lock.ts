@@ -1,8 +1,8 @@
 /**
- * Runs tasks one at a time per key, in call order. Used where FerretDB cannot make a read-then-write
- * atomic (its findOneAndUpdate is not atomic under concurrency, unlike MongoDB's): every writer of a
- * channel's message statuses lives in the process owning that channel's session, so an in-process
- * lock is enough there, and MongoDB's atomic update covers the rest.
+ * Runs tasks one at a time per key, in call order. Used where FerretDB cannot make a write atomic
+ * (it applies updates by reading and rewriting whole documents; findOneAndUpdate is not atomic under
+ * concurrency, unlike MongoDB's): every writer of a channel's messages lives in the process owning
+ * that channel's session, so an in-process lock is enough there. Not reentrant.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();

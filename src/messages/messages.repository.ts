@@ -36,7 +36,13 @@ const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000
 /** The messages collection. Every method on account data takes clientIdentifier first and filters by it. */
 @Injectable()
 export class MessagesRepository implements OnModuleInit {
-  private readonly statusLock = new KeyedLock();
+  /**
+   * Every update of a stored message runs under its channel's lock. FerretDB applies an update by
+   * reading the document and writing it back whole, so two concurrent updates of one document (the
+   * send worker recording a WhatsApp id while the inbound pipeline applies its ack) can lose one
+   * of them. Both writers run in the process owning the channel's session, so this lock is enough.
+   */
+  private readonly writes = new KeyedLock();
 
   constructor(@InjectModel(Message.name) private readonly model: Model<Message>) {}
 
@@ -76,7 +82,11 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   /** Our record of a send in flight on this chat with the same content, given the WhatsApp id the echo carries. */
-  private async adoptEcho(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
+  private adoptEcho(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
+    return this.writes.run(doc.channelId, () => this.adoptEchoNow(clientIdentifier, doc));
+  }
+
+  private async adoptEchoNow(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
     const filter: QueryFilter<Message> = {
       clientIdentifier,
       channelId: doc.channelId,
@@ -164,7 +174,7 @@ export class MessagesRepository implements OnModuleInit {
     to: MessageStatus,
     set: Record<string, unknown> = {},
   ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
-    return this.statusLock.run(channelId, () => this.advanceNow(clientIdentifier, channelId, match, to, set));
+    return this.writes.run(channelId, () => this.advanceNow(clientIdentifier, channelId, match, to, set));
   }
 
   private async advanceNow(
@@ -187,17 +197,21 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   /** queued → sending, just before the engine is called; false when the message is no longer queued. */
-  async claimForSending(clientIdentifier: string, id: string, attempts: number): Promise<boolean> {
-    const res = await this.model.updateOne(
-      { _id: id, clientIdentifier, status: 'queued' },
-      { $set: { status: 'sending', 'outbound.attempts': attempts } },
-    );
-    return res.modifiedCount === 1;
+  claimForSending(clientIdentifier: string, channelId: string, id: string, attempts: number): Promise<boolean> {
+    return this.writes.run(channelId, async () => {
+      const res = await this.model.updateOne(
+        { _id: id, clientIdentifier, channelId, status: 'queued' },
+        { $set: { status: 'sending', 'outbound.attempts': attempts } },
+      );
+      return res.modifiedCount === 1;
+    });
   }
 
   /** sending → queued: the attempt did not reach WhatsApp (session gone, worker stopping). */
-  async releaseToQueue(clientIdentifier: string, id: string, reason: string): Promise<void> {
-    await this.model.updateOne({ _id: id, clientIdentifier, status: 'sending' }, { $set: { status: 'queued', statusReason: reason } });
+  async releaseToQueue(clientIdentifier: string, channelId: string, id: string, reason: string): Promise<void> {
+    await this.writes.run(channelId, () =>
+      this.model.updateOne({ _id: id, clientIdentifier, channelId, status: 'sending' }, { $set: { status: 'queued', statusReason: reason } }),
+    );
   }
 
   /**
@@ -206,12 +220,20 @@ export class MessagesRepository implements OnModuleInit {
    * unique violations caused by updates.)
    */
   async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
+    await this.writes.run(channelId, () => this.recordSentNow(clientIdentifier, id, channelId, waMessageId, set));
+  }
+
+  private async recordSentNow(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown>): Promise<void> {
     const key = waKey(channelId, waMessageId);
     await this.model.deleteMany({ clientIdentifier, waKey: key, _id: { $ne: id }, fromMe: true, direction: 'outbound', outbound: { $exists: false } });
     await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, waMessageId, waKey: key } });
   }
 
-  async markRevoked(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
+  markRevoked(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
+    return this.writes.run(channelId, () => this.markRevokedNow(clientIdentifier, channelId, waMessageId, outcome, by));
+  }
+
+  private async markRevokedNow(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
     const filter: QueryFilter<Message> = { clientIdentifier, waKey: waKey(channelId, waMessageId) };
     // A revoke for everyone wins over an earlier delete-for-me; the same outcome twice is no change.
     filter['revoked.outcome'] = outcome === 'revoked' ? { $ne: 'revoked' } : { $exists: false };
@@ -220,7 +242,11 @@ export class MessagesRepository implements OnModuleInit {
     return this.findByWaId(clientIdentifier, channelId, waMessageId).then((m) => m && publicView(m));
   }
 
-  async applyEdit(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
+  applyEdit(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
+    return this.writes.run(channelId, () => this.applyEditNow(clientIdentifier, channelId, waMessageId, body));
+  }
+
+  private async applyEditNow(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
     const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
     if (!current) return undefined;
     const field = current.media && current.kind !== 'text' ? 'caption' : 'body';
@@ -233,7 +259,11 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   /** One reaction per sender: a new emoji replaces the sender's previous one, '' removes it. */
-  async applyReaction(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
+  applyReaction(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
+    return this.writes.run(channelId, () => this.applyReactionNow(clientIdentifier, channelId, waMessageId, senderId, emoji));
+  }
+
+  private async applyReactionNow(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
     const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
     if (!current) return undefined;
     const others = (current.reactions ?? []).filter((r) => r.senderId !== senderId);

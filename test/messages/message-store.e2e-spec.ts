@@ -60,8 +60,8 @@ describe('MessagesRepository and MediaStore', () => {
 
   it('moves status forward only and publishes each change once', async () => {
     const { message } = await repo.insertOutbound(ACC, { channelId: CH, chatId: '5521977777777@c.us', isGroup: false, kind: 'text', body: 'y', timestamp: new Date(), outbound: { op: 'send' } });
-    expect(await repo.claimForSending(ACC, message.id, 1)).toBe(true);
-    expect(await repo.claimForSending(ACC, message.id, 1)).toBe(false);
+    expect(await repo.claimForSending(ACC, CH, message.id, 1)).toBe(true);
+    expect(await repo.claimForSending(ACC, CH, message.id, 1)).toBe(false);
     await repo.recordSent(ACC, message.id, CH, 'true_5521977777777@c.us_BBB');
     await status.move({ clientIdentifier: ACC, channelId: CH, id: message.id }, 'sent');
     events.length = 0;
@@ -80,7 +80,7 @@ describe('MessagesRepository and MediaStore', () => {
     const ctx = { clientIdentifier: ACC, channelId: CH };
     await status.onAck(ctx, 'true_x@c.us_EARLY', 'delivered');
     const { message } = await repo.insertOutbound(ACC, { channelId: CH, chatId: 'x@c.us', isGroup: false, kind: 'text', body: 'z', timestamp: new Date(), outbound: { op: 'send' } });
-    await repo.claimForSending(ACC, message.id, 1);
+    await repo.claimForSending(ACC, CH, message.id, 1);
     await repo.recordSent(ACC, message.id, CH, 'true_x@c.us_EARLY');
     const sent = await status.move({ clientIdentifier: ACC, channelId: CH, id: message.id }, 'sent');
     await status.applyEarlyAcks(sent!);
@@ -89,7 +89,7 @@ describe('MessagesRepository and MediaStore', () => {
 
   it('attaches the echo of a send in flight to the outbound record', async () => {
     const { message } = await repo.insertOutbound(ACC, { channelId: CH, chatId: 'echo@c.us', isGroup: false, kind: 'text', body: 'echo me', timestamp: new Date(), outbound: { op: 'send' } });
-    await repo.claimForSending(ACC, message.id, 1);
+    await repo.claimForSending(ACC, CH, message.id, 1);
     const echo = await repo.insertInbound(ACC, inbound('true_echo@c.us_CCC', { chatId: 'echo@c.us', fromMe: true, body: 'echo me', status: 'sent' }));
     expect(echo).toMatchObject({ created: false, message: { id: message.id, waMessageId: 'true_echo@c.us_CCC' } });
     const again = await repo.insertInbound(ACC, inbound('true_echo@c.us_CCC', { chatId: 'echo@c.us', fromMe: true, body: 'echo me' }));

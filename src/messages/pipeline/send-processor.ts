@@ -72,7 +72,7 @@ export class SendProcessor {
         if (err instanceof UnsendableError) return void (await this.fail(message, err.reason, err));
         throw err;
       }
-      if (!(await this.repository.claimForSending(clientIdentifier, messageId, attempt))) return;
+      if (!(await this.repository.claimForSending(clientIdentifier, work.channelId, messageId, attempt))) return;
       try {
         const sent =
           message.outbound.op === 'forward'
@@ -87,7 +87,7 @@ export class SendProcessor {
           const reason = isTransient(err) ? SendFailureReason.SEND_TIMEOUT : SendFailureReason.ENGINE_ERROR;
           return void (await this.fail(message, reason, err));
         }
-        await this.repository.releaseToQueue(clientIdentifier, messageId, describeError(err));
+        await this.repository.releaseToQueue(clientIdentifier, work.channelId, messageId, describeError(err));
         this.logger.warn({ channelId: work.channelId, messageId, attempt, err: describeError(err) }, 'Send failed, will retry');
         if (!(await this.backoff(attempt, work))) return work.requeueFirst(clientIdentifier, messageId);
       }
