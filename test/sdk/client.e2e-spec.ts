@@ -3,6 +3,7 @@ import {
   ContactApi,
   isOmnichannelError,
   MessageApi,
+  OmnichannelModule,
   OmnichannelClient,
   OmnichannelError,
   resetConfiguration,
@@ -11,6 +12,8 @@ import {
   TagApi,
   WhatsappWebUtils,
 } from '@cirrus/omnichannel_api';
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { createServer, Server } from 'node:http';
 import { accountClient, ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
@@ -79,6 +82,21 @@ describe('SDK client core: configuration, requests built from the route table, t
       const explicit = new TagApi(new OmnichannelClient({ baseUrl: t.baseUrl, apiKey: 'omk_other' }));
       await expect(explicit.get()).rejects.toMatchObject({ code: 'INVALID_API_KEY' });
     });
+  });
+
+  it('configures the Nest module asynchronously from another provider (forRootAsync)', async () => {
+    @Injectable()
+    class Settings {
+      readonly omnichannel = { baseUrl: t.baseUrl, apiKey: key };
+    }
+    @Module({ providers: [Settings], exports: [Settings] })
+    class SettingsModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [OmnichannelModule.forRootAsync({ imports: [SettingsModule], inject: [Settings], useFactory: (s: Settings) => s.omnichannel })],
+    }).compile();
+    expect(await moduleRef.get(TagApi).create({ name: 'async', color: '#321' })).toMatchObject({ name: 'async' });
+    expect(moduleRef.get(TagApi)).not.toBe(TagApi.getInstance());
+    await moduleRef.close();
   });
 
   describe('requests', () => {
