@@ -49,6 +49,9 @@ export class WhatsappModule {
   static forRoot(config: AppConfig): DynamicModule {
     const sandbox = config.whatsapp.engine === 'sandbox';
     return {
+      // Global so that messages, conversations and webhooks can inject SessionRegistry without
+      // building this config-dependent module themselves.
+      global: true,
       module: WhatsappModule,
       imports: [ChannelsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
       controllers: [

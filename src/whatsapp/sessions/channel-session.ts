@@ -227,7 +227,7 @@ export class ChannelSession {
     const code = await session.requestPairingCode(phoneNumber);
     // The QR stops rotating while a code is pending; only the overall deadline applies now.
     this.clearWatchdog();
-    this.update('pairing_code', { pairingCode: code });
+    if (this.status.pairingCode !== code) this.update('pairing_code', { pairingCode: code });
     return code;
   }
 
@@ -319,7 +319,7 @@ export class ChannelSession {
         else this.update('qr', patch);
       },
       onPairingCode: (code) => {
-        if (current()) this.update('pairing_code', { pairingCode: code });
+        if (current() && this.status.pairingCode !== code) this.update('pairing_code', { pairingCode: code });
       },
       onAuthenticated: () => {
         if (!current() || this.status.state === 'READY') return;
