@@ -2,7 +2,7 @@ import { ackLevel, editEvent, groupEvent, reactionEvent, revokeEvent, toEngineMe
 
 const ME = '5521999990000@c.us';
 
-function msg(over: Partial<WMessage> & { id?: Partial<WMessage['id']> }): WMessage {
+function msg(over: Partial<Omit<WMessage, 'id'>> & { id?: Partial<WMessage['id']> }): WMessage {
   const { id, ...rest } = over;
   return {
     id: { _serialized: 'false_5521988887777@c.us_ABC', remote: '5521988887777@c.us', fromMe: false, id: 'ABC', ...id },
