@@ -19,6 +19,9 @@ import { accountClient, ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 import { close, listen } from './support/browser-harness';
 
+// The project's testTimeout is not applied per project: booting the app (and building) needs more than 5 s under load.
+jest.setTimeout(60_000);
+
 interface Seen {
   url: string;
   method?: string;

@@ -3,6 +3,9 @@ import { ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 import { compareRoutes, OpenApiDoc, uncoveredOperations, undocumentedResponses } from './support/openapi-drift';
 
+// The project's testTimeout is not applied per project: booting the app (and building) needs more than 5 s under load.
+jest.setTimeout(60_000);
+
 /** Server operations the SDK deliberately does not wrap, and why. */
 const NOT_IN_SDK: Record<string, string> = {
   'GET /health': 'infrastructure probe',

@@ -13,6 +13,9 @@ import { ContactExamples } from './guide-examples/contact.examples';
 import { SetupExamples } from './guide-examples/setup.examples';
 import { TagExamples } from './guide-examples/tag.examples';
 
+// The project's testTimeout is not applied per project: booting the app (and building) needs more than 5 s under load.
+jest.setTimeout(60_000);
+
 /** The account every guide example names. */
 const ACCOUNT = '9a92ea44-244c-4cda-86be-6a9e32ba8f34';
 const OBJECT_ID = /^[0-9a-f]{24}$/;

@@ -7,6 +7,9 @@ import * as ts from 'typescript';
 import { accountClient, ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 
+// The project's testTimeout is not applied per project: booting the app (and building) needs more than 5 s under load.
+jest.setTimeout(60_000);
+
 const ROOT = join(__dirname, '../..');
 const SDK = join(ROOT, 'sdk');
 
