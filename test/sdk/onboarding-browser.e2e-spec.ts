@@ -42,6 +42,21 @@ window.result = OmnichannelApi.TagApi.getInstance().create({ name: 'Do navegador
   .then(function (tag) { return { name: tag.name, color: tag.color }; });
 </script></head><body></body></html>`;
 
+/**
+ * A stand-in for the onboarding page on the platform's own origin, playing the messages given in its
+ * hash ('close' closes it): the SDK's side of the postMessage protocol, step by step.
+ */
+const SCRIPTED_PAGE = `<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script>
+const steps = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+(function next() {
+  const step = steps.shift();
+  if (!step) return;
+  if (step === 'close') return window.close();
+  window.opener.postMessage(Object.assign({ source: 'omnichannel-onboarding', version: 1, channelId: '64ef5c84f9deb1326965919e' }, step), '*');
+  setTimeout(next, 50);
+})();
+</script></body></html>`;
+
 interface Logged {
   type: string;
   text: string;
@@ -94,7 +109,7 @@ describe('guide 1.2: WhatsappWebUtils.onboarding in headless Chromium, from the 
     let appUrl = '';
     let apiKey = '';
     publicProxy = await startPublicProxy(() => appUrl);
-    site = await startPlatformSite({ pages: { '/': PAGE, '/classic': CLASSIC_PAGE }, modules: { '/onboarding.example.js': example }, sdkDir, apiBaseUrl: () => appUrl, apiKey: () => apiKey });
+    site = await startPlatformSite({ pages: { '/': PAGE, '/classic': CLASSIC_PAGE, '/scripted-onboarding': SCRIPTED_PAGE }, modules: { '/onboarding.example.js': example }, sdkDir, apiBaseUrl: () => appUrl, apiKey: () => apiKey });
     t = await startTestApp('sdkonboard', { WHATSAPP_ENGINE: 'sandbox', PUBLIC_BASE_URL: publicProxy.origin });
     appUrl = t.baseUrl;
     account = await accountClient(new ApiClient(t.baseUrl, t.adminKey), ACCOUNT);
@@ -204,6 +219,38 @@ describe('guide 1.2: WhatsappWebUtils.onboarding in headless Chromium, from the 
       invalidLink: { code: 'ONBOARDING_LINK_INVALID', status: 0 },
       unknownChannel: { code: 'CHANNEL_NOT_FOUND', status: 404 },
       unknownNumber: { code: 'ONBOARDING_CHANNEL_UNRESOLVED', status: 404 },
+    });
+    await context.close();
+  });
+
+  it('follows the page protocol: an error is not final (Try again can connect), a reported error is not repeated on close, other windows are ignored', async () => {
+    const { context, page } = await openSite();
+    await page.evaluate(() => {
+      (window as any).customOnboarding = async (utils: any) => {
+        const run = async (steps: unknown[], spoof = false) => {
+          const calls: string[] = [];
+          if (spoof) setTimeout(() => window.postMessage({ source: 'omnichannel-onboarding', version: 1, type: 'connected' }, '*'), 10);
+          const result = await utils.onboarding({
+            channelId: '64ef5c84f9deb1326965919e',
+            createLink: async () => ({ url: `${location.origin}/scripted-onboarding#${encodeURIComponent(JSON.stringify(steps))}`, channelId: '64ef5c84f9deb1326965919e' }),
+            onStatus: (m: any) => calls.push(`status:${m.state}`),
+            onConnect: () => calls.push('connect'),
+            onError: (e: any) => calls.push(`error:${e.code}`),
+          });
+          return { calls, connected: result.connected, code: result.error?.code };
+        };
+        return {
+          retried: await run([{ type: 'status', state: 'QR' }, { type: 'error', state: 'STOPPED', error: { code: 'QR_TIMEOUT', message: 'x' } }, { type: 'status', state: 'STARTING' }, { type: 'connected', state: 'READY', me: '5521999999999@c.us' }]),
+          failedThenClosed: await run([{ type: 'error', state: 'FAILED', error: { code: 'SESSION_FAILED', message: 'x' } }, 'close']),
+          spoofed: await run([{ type: 'status', state: 'QR' }, 'close'], true),
+        };
+      };
+    });
+    await page.click('#custom');
+    expect(await page.evaluate(() => (window as any).customDone)).toEqual({
+      retried: { calls: ['status:QR', 'error:QR_TIMEOUT', 'status:STARTING', 'connect'], connected: true },
+      failedThenClosed: { calls: ['error:SESSION_FAILED'], connected: false, code: 'SESSION_FAILED' },
+      spoofed: { calls: ['status:QR', 'error:ONBOARDING_POPUP_CLOSED'], connected: false, code: 'ONBOARDING_POPUP_CLOSED' },
     });
     await context.close();
   });

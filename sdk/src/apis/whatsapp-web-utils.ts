@@ -20,9 +20,9 @@ const digits = (value: string) => value.replace(/\D/g, '');
 export class WhatsappWebUtils extends ApiBase {
   /**
    * Opens the server's onboarding page in a popup (QR or pairing code) and reports through the
-   * callbacks: onConnect once the channel is READY; onError if the page reports an error, the
-   * popup is blocked or closed first, or no link could be made. Call it from a click handler.
-   * Resolves when onboarding ends (after the callback ran); never rejects.
+   * callbacks: onConnect once the channel is READY; onError if the popup is blocked or closed first,
+   * no link could be made, or the page reports an error (its *Try again* may still connect). Call it
+   * from a click handler. Resolves when onboarding ends (connected, or the popup closed); never rejects.
    */
   async onboarding(props: OnboardingProps): Promise<OnboardingResult> {
     const fail = (error: OmnichannelError): OnboardingResult => {

@@ -36,9 +36,13 @@ export interface OnboardingMessage {
 export interface OnboardingProps {
   /** The channel's WhatsApp number (clientNumber); enough on its own to find the channel. */
   providerId?: string;
-  /** Called once when the channel is connected (READY). */
+  /** Called once, when the channel is connected (READY); onboarding then ends. */
   onConnect: (event: OnboardingMessage) => void;
-  /** Called once if onboarding fails: the page reported an error, the popup was blocked or closed, or the link could not be made. */
+  /**
+   * Called when onboarding fails: the popup was blocked or closed before connecting, the link could
+   * not be made, or the page reported an error (QR_TIMEOUT, SESSION_FAILED…). A page error is not
+   * final: its *Try again* can still lead to onConnect.
+   */
   onError: (error: OmnichannelError) => void;
   platformConfigId?: string;
   channelId?: string;
@@ -54,7 +58,7 @@ export interface OnboardingProps {
   popupFeatures?: string;
 }
 
-/** How an onboarding ended (the promise of `onboarding()` resolves with it; it never rejects). */
+/** How an onboarding ended: connected, or the popup closed (the promise of `onboarding()` never rejects). */
 export type OnboardingResult = { connected: true; channelId?: string; me?: string | null } | { connected: false; error: OmnichannelError };
 
 export interface ChannelSessionDto {

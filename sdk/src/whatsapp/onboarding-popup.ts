@@ -36,21 +36,23 @@ export function safeCall<A>(callback: ((arg: A) => void) | undefined, arg: A): v
 }
 
 /**
- * Follows the popup once it shows the onboarding page: `connected` → onConnect, `error` → onError,
- * `status` → onStatus, closed before connecting → onError(ONBOARDING_POPUP_CLOSED). Exactly one of
- * onConnect / onError is called. Only messages from this popup and the link's origin count.
+ * Follows the popup once it shows the onboarding page. Only messages from this popup and the link's
+ * origin count. `connected` → onConnect, and onboarding ends. `error` → onError, but onboarding goes
+ * on: the page offers *Try again*, which can still lead to `connected`. Closed before connecting →
+ * onError(ONBOARDING_POPUP_CLOSED), unless the last attempt's error was already reported. `status` →
+ * onStatus. The promise resolves when onboarding ends: connected, or the popup closed.
  */
 export function watchPopup(win: Window, popup: Window, link: Pick<OnboardingLink, 'url'> & Partial<OnboardingLink>, props: OnboardingProps): Promise<OnboardingResult> {
   const expectedOrigin = new URL(link.url, win.location.href).origin;
   return new Promise((resolve) => {
     let done = false;
+    /** The error of the current attempt, already given to onError (a new status starts a new attempt). */
+    let reported: OmnichannelError | undefined;
     const finish = (result: OnboardingResult) => {
       if (done) return;
       done = true;
       win.removeEventListener('message', onMessage);
       clearInterval(closedPoll);
-      if (result.connected) safeCall(props.onConnect, { source: ONBOARDING_MESSAGE_SOURCE, version: 1, type: 'connected', channelId: result.channelId, state: 'READY', me: result.me });
-      else safeCall(props.onError, result.error);
       resolve(result);
     };
     const onMessage = (event: MessageEvent) => {
@@ -58,24 +60,33 @@ export function watchPopup(win: Window, popup: Window, link: Pick<OnboardingLink
       const data = event.data as OnboardingMessage | undefined;
       if (!data || typeof data !== 'object' || data.source !== ONBOARDING_MESSAGE_SOURCE) return;
       if (link.channelId && data.channelId && data.channelId !== link.channelId) return;
-      if (data.type === 'status') safeCall(props.onStatus, data);
-      else if (data.type === 'connected') finish({ connected: true, channelId: data.channelId ?? link.channelId, me: data.me });
-      else if (data.type === 'error')
-        finish({
-          connected: false,
-          error: new OmnichannelError({
-            code: data.error?.code ?? SdkErrorCode.FAILED,
-            status: 0,
-            message: data.error?.message ?? 'The onboarding page reported an error',
-            details: data,
-          }),
+      if (data.type === 'status') {
+        if (data.state !== 'READY') reported = undefined;
+        safeCall(props.onStatus, data);
+      } else if (data.type === 'connected') {
+        safeCall(props.onConnect, data);
+        finish({ connected: true, channelId: data.channelId ?? link.channelId, me: data.me });
+      } else if (data.type === 'error') {
+        reported = new OmnichannelError({
+          code: data.error?.code ?? SdkErrorCode.FAILED,
+          status: 0,
+          message: data.error?.message ?? 'The onboarding page reported an error',
+          details: data,
         });
+        safeCall(props.onError, reported);
+      }
     };
     win.addEventListener('message', onMessage);
     const closedPoll = setInterval(() => {
       if (!popup.closed) return;
       clearInterval(closedPoll);
-      setTimeout(() => finish({ connected: false, error: sdkError(SdkErrorCode.POPUP_CLOSED, 'The onboarding popup was closed before the channel connected') }), CLOSE_GRACE_MS);
+      setTimeout(() => {
+        if (done) return;
+        if (reported) return finish({ connected: false, error: reported });
+        const error = sdkError(SdkErrorCode.POPUP_CLOSED, 'The onboarding popup was closed before the channel connected');
+        safeCall(props.onError, error);
+        finish({ connected: false, error });
+      }, CLOSE_GRACE_MS);
     }, CLOSED_POLL_MS);
   });
 }
