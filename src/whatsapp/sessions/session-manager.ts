@@ -276,6 +276,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   private changed(change: StatusChange): void {
     const { status, previousState } = change;
+    if (status.reason === SessionReason.LEASE_LOST) {
+      // Another process owns the session now and reports its states itself.
+      for (const listener of this.listeners) listener(change);
+      return;
+    }
     if (change.kind === 'state' && previousState !== status.state) {
       this.logger.log({ channelId: status.channelId, from: previousState, to: status.state, reason: status.reason }, 'Session state changed');
       this.events.publish({
@@ -342,6 +347,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       this.directory.listAllByService('whatsappweb'),
     ]);
     const known = new Set(channels.map((c) => `${c.clientIdentifier}/${c.id}`));
+    await this.dropDeletedChannels(known);
     const todo = records.filter(
       (r) =>
         known.has(`${r.clientIdentifier}/${r.channelId}`) &&
@@ -362,6 +368,25 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       } catch (err) {
         if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId }, 'Session owned by another process; not restoring it here');
         else this.logger.error({ err, channelId: record.channelId }, 'Could not restore session');
+      }
+    }
+  }
+
+  /**
+   * Local sessions whose channel is gone: deleted through another server process, whose
+   * channel hook could not reach this one. Checked one by one (a channel created after the
+   * list was read is not gone).
+   */
+  private async dropDeletedChannels(known: Set<string>): Promise<void> {
+    for (const session of [...this.sessions.values()]) {
+      const { clientIdentifier, channelId } = session.snapshot();
+      if (known.has(`${clientIdentifier}/${channelId}`) || this.closing) continue;
+      try {
+        await this.directory.getById(clientIdentifier, channelId);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 404) continue;
+        this.logger.warn({ channelId }, 'Channel was deleted elsewhere: stopping and forgetting its session');
+        await this.forget(clientIdentifier, channelId).catch((e: unknown) => this.logger.error({ err: e, channelId }, 'Could not forget session'));
       }
     }
   }

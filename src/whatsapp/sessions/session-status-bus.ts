@@ -43,12 +43,13 @@ export class SessionStatusBus implements OnModuleInit, OnApplicationShutdown {
     this.channel = `${config.storage.queuePrefix}:wa:status`;
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const sub = this.redis.redis.duplicate();
     this.subscriber = sub;
     sub.on('message', (_channel: string, raw: string) => this.receive(raw));
     sub.on('error', (err) => this.logger.warn({ err }, 'Session status subscriber error'));
-    await sub.subscribe(this.channel);
+    // Not awaited: an unreachable Redis must not hold up boot (ioredis subscribes once connected).
+    sub.subscribe(this.channel).catch((err: unknown) => this.logger.error({ err }, 'Could not subscribe to session status changes'));
   }
 
   publish(notice: StatusNotice): void {

@@ -121,3 +121,15 @@ export function pssKiB(pid: number): number {
     return 0;
   }
 }
+
+/** Private memory (USS: Private_Clean + Private_Dirty) of one process in KiB; other processes do not change it. */
+export function ussKiB(pid: number): number {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    let kib = 0;
+    for (const m of rollup.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kib += Number(m[1]);
+    return kib;
+  } catch {
+    return 0;
+  }
+}
