@@ -5,6 +5,8 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
 
 module.exports = {
+  // Jest reads testTimeout only at the top level; unit specs stay fast regardless.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -25,7 +27,6 @@ module.exports = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 120000,
       slowTestThreshold: 60,
     },
   ],

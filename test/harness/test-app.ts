@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Connections } from '../../src/database/connections';
-import { withDatabase } from './services';
+import { freePort, withDatabase } from './services';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -50,13 +50,14 @@ export function uniqueDatabase(prefix: string): string {
 /** Boots the real app in this process on a free port, exactly as main.ts wires it. */
 export async function startTestApp(prefix: string, overrides: Record<string, string> = {}, extraModules: Type[] = []): Promise<TestApp> {
   const database = overrides.__DATABASE ?? uniqueDatabase(prefix);
-  const env = testEnv(database, overrides);
+  // A concrete port (not 0) so links the app builds from PUBLIC_BASE_URL point back at it.
+  const port = Number(overrides.PORT ?? (await freePort()));
+  const env = testEnv(database, { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...overrides });
   delete env.__DATABASE;
   const config = loadConfig(env);
   const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!);
   const app = await createApp(config, connections, extraModules);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
+  await app.listen(port, '127.0.0.1');
   return {
     app,
     config,
