@@ -191,6 +191,9 @@ describe('WhatsApp onboarding popup (SDK 1.2) on the sandbox', () => {
     expect((await other.get(`/channels/${channel.id}/session`)).status).toBe(404);
     expect((await other.post(`/channels/${channel.id}/onboarding-link`, {})).status).toBe(404);
     expect((await other.post(`/sandbox/channels/${channel.id}/link`, {})).status).toBe(404);
+    const otherStream = await fetch(`${t.baseUrl}/channels/${channel.id}/session/events`, { headers: { authorization: `Bearer ${other.key}` } });
+    expect(otherStream.status).toBe(404);
+    expect((await otherStream.json()).code).toBe('CHANNEL_NOT_FOUND');
 
     // Sessions show in readiness and metrics.
     const ready = await acc.withKey(undefined).get('/health/ready');

@@ -223,7 +223,7 @@ const PAGE_SCRIPT = `
     }
     show('again', false);
     show(mode === 'qr' ? 'link' : 'phone', true);
-    say(t[s.state] || s.state, '');
+    say(mode === 'phone' && s.state === 'QR' ? t.usePhone : t[s.state] || s.state, '');
     var hasQr = s.state === 'QR' && s.qrRevision;
     show('qrhelp', !!hasQr);
     if (hasQr && s.qrRevision !== lastQr) {
@@ -269,8 +269,8 @@ const PAGE_SCRIPT = `
       .then(function (res) { return res.json().then(function (json) { if (!res.ok) { var e = new Error(json.message || res.statusText); e.res = res; throw e; } return json; }); });
   }
 
-  $('toPhone').onclick = function () { mode = 'phone'; show('link', false); show('phone', true); $('number').focus(); };
-  $('toQr').onclick = function () { mode = 'qr'; show('phone', false); show('link', true); };
+  $('toPhone').onclick = function () { mode = 'phone'; show('link', false); show('phone', true); if (lastState === 'QR') say(t.usePhone, ''); $('number').focus(); };
+  $('toQr').onclick = function () { mode = 'qr'; show('phone', false); show('link', true); if (lastState === 'QR') say(t.QR, ''); };
   $('getCode').onclick = function () {
     var btn = $('getCode'); btn.disabled = true; $('err').textContent = ''; btn.textContent = t.busy;
     call('/pairing-code', { phoneNumber: $('number').value }).then(function (r) { showCode(r.code); })
