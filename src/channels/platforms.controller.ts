@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
-import { PlatformEndpointResponse, PlatformEndpointWithSecretResponse } from './dto/channel.response';
+import { PlatformDeletedResponse, PlatformEndpointResponse, PlatformEndpointWithSecretResponse, RotatedSecretResponse } from './dto/channel.response';
 import { AddPlatformDto, UpdatePlatformDto } from './dto/platform.dto';
 import { PlatformEndpointsService } from './platform-endpoints.service';
 
@@ -52,6 +52,7 @@ export class PlatformsController {
 
   @Delete(':slug')
   @ApiOperation({ summary: 'Remove a platform endpoint (not the starting platform: 422)' })
+  @ApiOkResponse({ type: PlatformDeletedResponse })
   @ApiErrors(400, 401, 403, 404, 409, 422)
   remove(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('slug') slug: string) {
     return this.endpoints.remove(clientIdentifier, channelId, slug);
@@ -63,7 +64,7 @@ export class PlatformsController {
     summary: "Rotate an endpoint's signing secret",
     description: 'The new secret signs from now on and is shown only in this answer; the previous one may still sign for 24 h (see docs).',
   })
-  @ApiOkResponse({ type: PlatformEndpointWithSecretResponse })
+  @ApiOkResponse({ type: RotatedSecretResponse })
   @ApiErrors(400, 401, 403, 404, 409)
   rotate(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('slug') slug: string) {
     return this.endpoints.rotateSecret(clientIdentifier, channelId, slug);

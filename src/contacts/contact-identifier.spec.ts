@@ -42,6 +42,7 @@ describe('normalizePhoneNumber', () => {
     expect(normalizePhoneNumber('21 99999-9999')).toBe('5521999999999');
     expect(normalizePhoneNumber('(11) 98765-4321')).toBe('5511987654321');
     expect(normalizePhoneNumber('2199999999')).toBe('5521999999999');
+    expect(normalizePhoneNumber('(021) 99999-9999')).toBe('5521999999999');
     // Valid Dutch numbers too (+31 98888 7777), but written without + they are Belo Horizonte.
     expect(normalizePhoneNumber('31 98888-7777')).toBe('5531988887777');
     expect(normalizePhoneNumber('+31 988887777')).toBe('31988887777');

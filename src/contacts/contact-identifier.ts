@@ -43,8 +43,9 @@ const BR_NATIONAL = /^[1-9][1-9](9\d{8}|[2-9]\d{7})$/;
 /**
  * A phone number as digits with the country code (`5521999999999`).
  * - `+…`, `00…` and WhatsApp ids (`…@c.us`) are international.
- * - Bare digits that form a Brazilian national number (DDD + 8 or 9 digits, 10 or 11 digits in all)
- *   are Brazilian (DEFAULT_PHONE_COUNTRY): `21999999999` is Rio, not +219…
+ * - Bare digits that form a Brazilian national number (DDD + 8 or 9 digits, 10 or 11 digits in all,
+ *   optionally after the trunk prefix 0) are Brazilian (DEFAULT_PHONE_COUNTRY): `21999999999` and
+ *   `021999999999` are Rio, not +219…
  * - Other bare digits are international without the `+` (`14155552671`, `552199999999`).
  * Then Brazilian mobiles get their ninth digit and the result must be a valid number.
  */
@@ -53,12 +54,13 @@ export function normalizePhoneNumber(raw: string, field = 'contactIdentifier'): 
   const whatsappId = /@(c\.us|s\.whatsapp\.net)$/.test(trimmed);
   const compact = trimmed.replace(/@(c\.us|s\.whatsapp\.net)$/, '').replace(PHONE_PUNCTUATION, '');
   if (!/^(\+|00)?\d+$/.test(compact)) throw invalidPhone(raw, 'only digits, spaces, dashes, dots, parentheses and a leading + are allowed', field);
+  const nationalDigits = /^0[1-9]/.test(compact) ? compact.slice(1) : compact;
   let international: string | undefined;
   if (compact.startsWith('+')) international = compact.slice(1);
   else if (compact.startsWith('00')) international = compact.slice(2);
-  else if (whatsappId || !BR_NATIONAL.test(compact)) international = compact;
+  else if (whatsappId || !BR_NATIONAL.test(nationalDigits)) international = compact;
   else {
-    const national = parsePhoneNumberFromString(compact, DEFAULT_PHONE_COUNTRY);
+    const national = parsePhoneNumberFromString(nationalDigits, DEFAULT_PHONE_COUNTRY);
     const asNational = national ? validE164(national.number.slice(1)) : undefined;
     if (asNational) return asNational;
     international = compact;

@@ -329,6 +329,54 @@ describe('channels (SDK 1.1)', () => {
     });
   });
 
+  it('lets the admin key act on an account it names', async () => {
+    const named = await admin.get('/channels?clientIdentifier=acc-ch');
+    expect(named.status).toBe(200);
+    expect(named.body.length).toBeGreaterThan(0);
+    expect(named.body.every((c: { clientIdentifier: string }) => c.clientIdentifier === 'acc-ch')).toBe(true);
+    const unnamed = await admin.get('/channels');
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.code).toBe('ACCOUNT_REQUIRED');
+  });
+
+  it('documents every channel, contact and tag route in Swagger with the guide’s examples', async () => {
+    const doc = (await admin.withKey(undefined).get('/docs-json')).body;
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    for (const r of [
+      'POST /channels/setup/{service}',
+      'GET /channels',
+      'GET /channels/{channelId}',
+      'PATCH /channels/{channelId}',
+      'DELETE /channels/{channelId}',
+      'GET /channels/{channelId}/platforms',
+      'POST /channels/{channelId}/platforms',
+      'GET /channels/{channelId}/platforms/{slug}',
+      'PATCH /channels/{channelId}/platforms/{slug}',
+      'DELETE /channels/{channelId}/platforms/{slug}',
+      'POST /channels/{channelId}/platforms/{slug}/rotate-secret',
+      'GET /platform-configs/{platformConfigId}',
+      'POST /contacts',
+      'GET /contacts',
+      'GET /contacts/{contactId}',
+      'PATCH /contacts/{contactId}',
+      'DELETE /contacts/{contactId}/platform',
+      'GET /contacts/{contactId}/tags',
+      'POST /contacts/{contactId}/tags',
+      'DELETE /contacts/{contactId}/tags',
+      'POST /tags',
+      'GET /tags',
+      'GET /tags/{tagId}',
+      'PATCH /tags/{tagId}',
+      'DELETE /tags/{tagId}',
+      'GET /tags/{tagId}/contacts',
+    ])
+      expect(routes).toContain(r);
+    const schemas = doc.components.schemas;
+    expect(schemas.SetupWhatsappWebDto.properties.startingPlatform.example).toBe('karoochat');
+    expect(schemas.CreateContactDto.properties.customName.example).toBe('João (Mercearia)');
+    expect(schemas.CreateTagDto.properties.name.example).toBe('Cliente VIP');
+  });
+
   it('lists channels of a service for every account (boot restore)', async () => {
     const all = await t.app.get(ChannelsService).listAllByService('whatsappweb');
     const accounts = new Set(all.map((c) => c.clientIdentifier));

@@ -79,3 +79,16 @@ export class DeletedResponse {
   @ApiProperty({ example: true })
   deleted!: boolean;
 }
+
+export class PlatformDeletedResponse {
+  @ApiProperty({ example: 'karoochatnew' })
+  slug!: string;
+
+  @ApiProperty({ example: true })
+  deleted!: boolean;
+}
+
+export class RotatedSecretResponse extends PlatformEndpointWithSecretResponse {
+  @ApiProperty({ description: 'Until then deliveries may also carry a signature made with the previous secret' })
+  previousSecretExpiresAt!: Date;
+}
