@@ -72,6 +72,13 @@ export class MessageStatusService {
     return moved.message;
   }
 
+  /** After a send: WhatsApp's id and `sent` stored together, published, then any ack that came first. */
+  async markSent(message: OutboundMessage, waMessageId: string | undefined, set: Record<string, unknown> = {}): Promise<void> {
+    const moved = await this.repository.markSent(message.clientIdentifier, message.channelId, message.id, waMessageId, set);
+    if (moved) this.publish(moved.message, moved.previous);
+    await this.applyEarlyAcks({ ...message, ...(waMessageId ? { waMessageId } : {}) });
+  }
+
   /** After the worker stored a WhatsApp id: applies the best ack that arrived before it. */
   async applyEarlyAcks(message: OutboundMessage): Promise<void> {
     if (!message.waMessageId) return;

@@ -69,6 +69,8 @@ export interface OutboundSpec {
   asVoice?: boolean;
   asDocument?: boolean;
   attempts?: number;
+  /** Contact cards beyond the first go out as WhatsApp messages of their own: their ids. */
+  extraWaMessageIds?: string[];
   /** SHA-256 of the request, to tell a retried call from a different one under the same Idempotency-Key. */
   requestHash?: string;
 }

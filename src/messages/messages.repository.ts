@@ -32,6 +32,7 @@ export type HistoryScope =
   | { contactId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } };
 
 const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+const isUniqueViolation = (err: unknown) => isDuplicate(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
 /** The messages collection. Every method on account data takes clientIdentifier first and filters by it. */
 @Injectable()
@@ -87,26 +88,39 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   private async adoptEchoNow(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
+    if (!doc.waMessageId) return undefined;
     const filter: QueryFilter<Message> = {
       clientIdentifier,
       channelId: doc.channelId,
       chatId: doc.chatId,
       direction: 'outbound',
+      outbound: { $exists: true },
       // `sent` without an id: a forward (whatsapp-web.js's forward() returns nothing).
       status: { $in: ['sending', 'sent'] },
-      waMessageId: { $exists: false },
       updatedAt: { $gte: new Date(Date.now() - 120_000) },
     };
-    if (doc.body !== undefined) filter.body = doc.body;
-    else if (doc.caption !== undefined) filter.caption = doc.caption;
+    // Several contact cards go out as one WhatsApp message each: every echo belongs to the one record.
+    const card = doc.kind === 'contacts' ? doc.vcards?.[0] : undefined;
+    if (card !== undefined) filter.vcards = card;
+    else {
+      filter.waMessageId = { $exists: false };
+      if (doc.body !== undefined) filter.body = doc.body;
+      else if (doc.caption !== undefined) filter.caption = doc.caption;
+    }
     const candidate = await this.model.findOne(filter).sort({ createdAt: 1 }).lean<MessageDoc>();
-    if (!candidate || !doc.waMessageId) return undefined;
+    if (!candidate) return undefined;
+    const view = toView(candidate);
+    if (candidate.waMessageId) {
+      if (candidate.waMessageId !== doc.waMessageId)
+        await this.model.updateOne({ _id: candidate._id }, { $addToSet: { 'outbound.extraWaMessageIds': doc.waMessageId } });
+      return publicView(view);
+    }
     const res = await this.model.updateOne(
       { _id: candidate._id, waMessageId: { $exists: false } },
       { $set: { waMessageId: doc.waMessageId, waKey: waKey(doc.channelId, doc.waMessageId) } },
     );
     if (res.modifiedCount === 0) return undefined;
-    return this.findById(clientIdentifier, String(candidate._id));
+    return publicView({ ...view, waMessageId: doc.waMessageId });
   }
 
   /** Stores an API send before anything else. A repeated Idempotency-Key returns the first one (created=false). */
@@ -186,14 +200,17 @@ export class MessagesRepository implements OnModuleInit {
   ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
     const key = 'id' in match ? { _id: match.id, channelId } : { waKey: waKey(channelId, match.waMessageId) };
     if ('id' in match && !isValidObjectId(match.id)) return undefined;
-    const update: Record<string, unknown> = { $set: { ...set, status: to, [`statusTimes.${to}`]: new Date() } };
+    const now = new Date();
+    const update: Record<string, unknown> = { $set: { ...set, status: to, [`statusTimes.${to}`]: now } };
     if (to !== 'failed') (update as { $unset?: object }).$unset = { statusReason: 1 };
     const before = await this.model
       .findOneAndUpdate({ ...key, clientIdentifier, status: { $in: statusesBefore(to) } }, update, { returnDocument: 'before' })
       .lean<MessageDoc>();
     if (!before) return undefined;
-    const after = await this.model.findById(before._id).lean<MessageDoc>();
-    return after ? { message: toView(after), previous: before.status as MessageStatus } : undefined;
+    // The document after the update, without reading it again (every write of the channel holds the lock).
+    const after: MessageDoc = { ...before, ...(set as Partial<MessageDoc>), status: to, statusTimes: { ...before.statusTimes, [to]: now }, updatedAt: now };
+    if (to !== 'failed') delete after.statusReason;
+    return { message: toView(after), previous: before.status as MessageStatus };
   }
 
   /** queued → sending, just before the engine is called; false when the message is no longer queued. */
@@ -215,18 +232,54 @@ export class MessagesRepository implements OnModuleInit {
   }
 
   /**
-   * Records WhatsApp's id after a send. A fromMe echo stored on its own (content did not match) is dropped
-   * first: the record the API returned stays the one true copy. (Checked by hand: FerretDB does not report
-   * unique violations caused by updates.)
+   * After a send: WhatsApp's id and `sent`, in one write. When an ack already moved the message past
+   * `sent` only the id is recorded (undefined is returned then). If the echo of the message was stored
+   * as a message of its own (it did not match in time), that copy goes: the record the API returned
+   * stays the one true copy. Unique violations from updates are E11000 on MongoDB and a plain error
+   * naming the UNIQUE constraint on FerretDB.
    */
-  async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
-    await this.writes.run(channelId, () => this.recordSentNow(clientIdentifier, id, channelId, waMessageId, set));
+  markSent(
+    clientIdentifier: string,
+    channelId: string,
+    id: string,
+    waMessageId: string | undefined,
+    set: Record<string, unknown> = {},
+  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
+    return this.writes.run(channelId, async () => {
+      const ids = waMessageId ? { waMessageId, waKey: waKey(channelId, waMessageId) } : {};
+      const attempt = async () => {
+        const moved = await this.advanceNow(clientIdentifier, channelId, { id }, 'sent', { ...set, ...ids });
+        if (!moved && waMessageId) await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
+        return moved;
+      };
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!waMessageId || !isUniqueViolation(err)) throw err;
+        await this.model.deleteMany({ clientIdentifier, waKey: ids.waKey, _id: { $ne: id }, fromMe: true, outbound: { $exists: false } });
+        return attempt();
+      }
+    });
   }
 
-  private async recordSentNow(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown>): Promise<void> {
-    const key = waKey(channelId, waMessageId);
-    await this.model.deleteMany({ clientIdentifier, waKey: key, _id: { $ne: id }, fromMe: true, direction: 'outbound', outbound: { $exists: false } });
-    await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, waMessageId, waKey: key } });
+  /** Records WhatsApp's id on one of our messages without moving its status (tests, imports). */
+  async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
+    const ids = { waMessageId, waKey: waKey(channelId, waMessageId) };
+    await this.writes.run(channelId, async () => {
+      try {
+        await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        await this.model.deleteMany({ clientIdentifier, waKey: ids.waKey, _id: { $ne: id }, fromMe: true, outbound: { $exists: false } });
+        await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
+      }
+    });
+  }
+
+  /** Extra WhatsApp ids of one stored message (one per contact card beyond the first). */
+  async addExtraWaIds(clientIdentifier: string, channelId: string, id: string, waMessageIds: string[]): Promise<void> {
+    if (waMessageIds.length === 0) return;
+    await this.writes.run(channelId, () => this.model.updateOne({ _id: id, clientIdentifier }, { $addToSet: { 'outbound.extraWaMessageIds': { $each: waMessageIds } } }));
   }
 
   markRevoked(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {

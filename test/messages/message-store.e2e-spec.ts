@@ -62,8 +62,7 @@ describe('MessagesRepository and MediaStore', () => {
     const { message } = await repo.insertOutbound(ACC, { channelId: CH, chatId: '5521977777777@c.us', isGroup: false, kind: 'text', body: 'y', timestamp: new Date(), outbound: { op: 'send' } });
     expect(await repo.claimForSending(ACC, CH, message.id, 1)).toBe(true);
     expect(await repo.claimForSending(ACC, CH, message.id, 1)).toBe(false);
-    await repo.recordSent(ACC, message.id, CH, 'true_5521977777777@c.us_BBB');
-    await status.move({ clientIdentifier: ACC, channelId: CH, id: message.id }, 'sent');
+    await status.markSent(message, 'true_5521977777777@c.us_BBB');
     events.length = 0;
     const ctx = { clientIdentifier: ACC, channelId: CH };
     const acks = await Promise.all([status.onAck(ctx, 'true_5521977777777@c.us_BBB', 'read'), status.onAck(ctx, 'true_5521977777777@c.us_BBB', 'read')]);
@@ -81,9 +80,7 @@ describe('MessagesRepository and MediaStore', () => {
     await status.onAck(ctx, 'true_x@c.us_EARLY', 'delivered');
     const { message } = await repo.insertOutbound(ACC, { channelId: CH, chatId: 'x@c.us', isGroup: false, kind: 'text', body: 'z', timestamp: new Date(), outbound: { op: 'send' } });
     await repo.claimForSending(ACC, CH, message.id, 1);
-    await repo.recordSent(ACC, message.id, CH, 'true_x@c.us_EARLY');
-    const sent = await status.move({ clientIdentifier: ACC, channelId: CH, id: message.id }, 'sent');
-    await status.applyEarlyAcks(sent!);
+    await status.markSent(message, 'true_x@c.us_EARLY');
     expect((await repo.findById(ACC, message.id))!.status).toBe('delivered');
   });
 

@@ -74,11 +74,24 @@ export class SendProcessor {
       }
       if (!(await this.repository.claimForSending(clientIdentifier, work.channelId, messageId, attempt))) return;
       try {
-        const sent =
-          message.outbound.op === 'forward'
-            ? await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS)
-            : await withTimeout(session.sendMessage(message.chatId, prepared.content!, { quotedMessageId: prepared.quoted }), SEND_TIMEOUT_MS);
-        return await this.sent(message, sent?.id, sent?.timestamp, work);
+        if (message.outbound.op === 'forward') {
+          const sent = await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS);
+          return await this.sent(message, sent?.id, sent?.timestamp, work);
+        }
+        const content = prepared.content!;
+        if (content.kind === 'contacts' && content.vcards.length > 1) {
+          // One WhatsApp message per card (a vCard string carries one contact): the first is the message's id.
+          const ids: string[] = [];
+          let first: Awaited<ReturnType<EngineSession['sendMessage']>> | undefined;
+          for (const [i, vcard] of content.vcards.entries()) {
+            const sent = await withTimeout(session.sendMessage(message.chatId, { kind: 'contacts', vcards: [vcard] }, { quotedMessageId: i === 0 ? prepared.quoted : undefined }), SEND_TIMEOUT_MS);
+            first ??= sent;
+            ids.push(sent.id);
+          }
+          return await this.sent(message, first?.id, first?.timestamp, work, ids.slice(1));
+        }
+        const sent = await withTimeout(session.sendMessage(message.chatId, content, { quotedMessageId: prepared.quoted }), SEND_TIMEOUT_MS);
+        return await this.sent(message, sent.id, sent.timestamp, work);
       } catch (err) {
         // The echo of the message may have arrived: then it was sent whatever the call said.
         const now = await this.repository.findById(clientIdentifier, messageId);
@@ -108,18 +121,17 @@ export class SendProcessor {
     return { content: toEngineContent(message, media), quoted };
   }
 
-  private async sent(message: OutboundMessage, waMessageId: string | undefined, timestamp: number | undefined, work: ChannelWork): Promise<void> {
+  private async sent(message: OutboundMessage, waMessageId: string | undefined, timestamp: number | undefined, work: ChannelWork, extraWaIds: string[] = []): Promise<void> {
     const set: Record<string, unknown> = {};
     if (work.me) set.senderId = work.me;
     if (timestamp) set.timestamp = new Date(timestamp * 1000);
-    if (waMessageId) await this.repository.recordSent(message.clientIdentifier, message.id, message.channelId, waMessageId, set);
-    const moved = await this.status.move(message, 'sent', { set: waMessageId ? {} : set });
-    if (moved) await this.status.applyEarlyAcks(moved);
+    await this.status.markSent(message, waMessageId, set);
+    await this.repository.addExtraWaIds(message.clientIdentifier, message.channelId, message.id, extraWaIds);
   }
 
   /** A job found its message mid-send: the process died during the call. Sent once at most, never twice. */
   private async interrupted(message: OutboundMessage): Promise<void> {
-    if (message.waMessageId) return void (await this.status.move(message, 'sent'));
+    if (message.waMessageId) return this.status.markSent(message, message.waMessageId);
     this.logger.warn({ messageId: message.id }, 'Send was interrupted; not resending (at most once)');
     await this.fail(message, SendFailureReason.SEND_INTERRUPTED, new Error('the server stopped during the send; it may or may not have reached WhatsApp'));
   }

@@ -22,6 +22,7 @@ const OutboundSchema = new MongooseSchema(
     asVoice: Boolean,
     asDocument: Boolean,
     attempts: Number,
+    extraWaMessageIds: { type: [String], default: undefined },
     requestHash: String,
   },
   { _id: false },
