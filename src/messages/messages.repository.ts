@@ -348,10 +348,14 @@ export class MessagesRepository implements OnModuleInit {
     return res.deletedCount;
   }
 
-  /** Outbound messages of a channel left in `status`, oldest first: the send sweeper's input. System-level. */
+  /**
+   * Outbound messages of a channel left in `status` since before `olderThan` (created, for `queued`; last
+   * touched, for `sending`), oldest first: the send sweeper's input. System-level.
+   */
   async findOutboundInStatus(channelId: string, status: 'queued' | 'sending', olderThan: Date, limit: number): Promise<OutboundMessage[]> {
+    const age = status === 'queued' ? { createdAt: { $lt: olderThan } } : { updatedAt: { $lt: olderThan } };
     const docs = await this.model
-      .find({ channelId, status, direction: 'outbound', outbound: { $exists: true }, createdAt: { $lt: olderThan } })
+      .find({ channelId, status, direction: 'outbound', outbound: { $exists: true }, ...age })
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .lean<MessageDoc[]>();

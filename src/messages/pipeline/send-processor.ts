@@ -129,6 +129,11 @@ export class SendProcessor {
     await this.repository.addExtraWaIds(message.clientIdentifier, message.channelId, message.id, extraWaIds);
   }
 
+  /** For the sweeper: a send left `sending` with no job. */
+  settleInterrupted(message: OutboundMessage): Promise<void> {
+    return this.interrupted(message);
+  }
+
   /** A job found its message mid-send: the process died during the call. Sent once at most, never twice. */
   private async interrupted(message: OutboundMessage): Promise<void> {
     if (message.waMessageId) return this.status.markSent(message, message.waMessageId);

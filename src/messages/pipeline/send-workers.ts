@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { RedisClient } from '../../redis/redis.module';
 import { MessagesRepository } from '../messages.repository';
 import { ActionResult, SendJobData, sendQueueName } from './send-jobs';
-import { SendProcessor } from './send-processor';
+import { SEND_TIMEOUT_MS, SendProcessor } from './send-processor';
 import { SendQueues } from './send-queues';
 
 interface Running {
@@ -18,6 +18,8 @@ interface Running {
 
 /** Queued messages older than this with no job are re-enqueued (a lost enqueue, Redis lost its data…). */
 const SWEEP_GRACE_MS = 10_000;
+/** A message `sending` this long with no job was interrupted (a send never takes longer: SEND_TIMEOUT_MS). */
+const STUCK_SENDING_MS = 3 * SEND_TIMEOUT_MS;
 const SWEEP_INTERVAL_MS = 30_000;
 const SWEEP_BATCH = 500;
 
@@ -25,7 +27,8 @@ const SWEEP_BATCH = 500;
  * Runs the send worker of each channel whose WhatsApp session is READY in this process, and only
  * those: the session's READY event starts it, any other state stops it (the active job finishes or
  * puts its message back at the head of the queue). On start and every 30 s a sweeper re-enqueues the
- * channel's queued messages that have no job, so a restart or a lost enqueue loses nothing.
+ * channel's queued messages that have no job, so a restart or a lost enqueue loses nothing, and settles
+ * sends left `sending` without a job (failed SEND_INTERRUPTED, or sent when WhatsApp's echo gave their id).
  */
 @Injectable()
 export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
@@ -128,6 +131,12 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
       requeued++;
     }
     if (requeued > 0) this.logger.log({ channelId, requeued }, 'Re-enqueued queued messages that had no job');
+    // Sends cut off with their job lost too (Redis lost its data): settled at most once, never resent.
+    const stuck = await this.repository.findOutboundInStatus(channelId, 'sending', new Date(Date.now() - STUCK_SENDING_MS), SWEEP_BATCH);
+    for (const message of stuck) {
+      if (!this.running.has(channelId) || (await this.queues.hasJob(channelId, message.id))) continue;
+      await this.processor.settleInterrupted(message);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
