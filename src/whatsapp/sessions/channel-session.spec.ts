@@ -5,6 +5,7 @@ import {
   ChannelSession,
   ChannelSessionOptions,
   DEFAULT_SESSION_OPTIONS,
+  LeaseUnavailableError,
   PairingNotPossibleError,
   SessionStatus,
   StatusChange,
@@ -28,6 +29,7 @@ function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2)
   const changes: StatusChange[] = [];
   const delivered: InboundEngineEvent[] = [];
   const calls = { releaseLease: 0, removeAuthData: 0 };
+  const leaseFree = { value: true };
   const logger = new Logger('test');
   const errors = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
   jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
@@ -43,6 +45,7 @@ function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2)
         delivered.push(e);
       },
       acquireStartPermit: () => limiter.acquire(),
+      acquireLease: async () => leaseFree.value,
       releaseLease: async () => void calls.releaseLease++,
       removeAuthData: async () => void calls.removeAuthData++,
     },
@@ -50,7 +53,7 @@ function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2)
     logger,
   );
   const states = () => changes.filter((c) => c.kind === 'state').map((c) => c.status.state);
-  return { sut, engine, persisted, changes, delivered, calls, states, errors };
+  return { sut, engine, persisted, changes, delivered, calls, states, errors, leaseFree };
 }
 
 const tick = (ms = 0) => jest.advanceTimersByTimeAsync(ms);
@@ -325,6 +328,22 @@ describe('ChannelSession state machine', () => {
     await tick();
     await expect(sut.requestPairingCode('5521999990000')).rejects.toBeInstanceOf(PairingNotPossibleError);
     expect(sut.snapshot().pairingCode).toBeUndefined();
+  });
+
+  it('takes the lease under its lock before launching, and detaches when a restart finds it gone', async () => {
+    const { sut, engine, leaseFree } = build();
+    leaseFree.value = false;
+    await expect(sut.start()).rejects.toBeInstanceOf(LeaseUnavailableError);
+    expect(engine.created).toHaveLength(0);
+    leaseFree.value = true;
+    engine.linkedProfiles.set('/data/c1', 'me@c.us');
+    await sut.start();
+    await tick();
+    engine.session('c1').crash();
+    leaseFree.value = false;
+    await tick(1_000);
+    expect(engine.created).toHaveLength(1);
+    expect(sut.isDetached()).toBe(true);
   });
 
   it('refuses illegal transitions', async () => {

@@ -50,6 +50,8 @@ export interface ChannelSessionHooks {
   event(session: EngineSession, event: InboundEngineEvent): Promise<void>;
   /** A permit from the start limiter; the session calls the returned function when done. */
   acquireStartPermit(): Promise<() => void>;
+  /** Takes (or renews) the ownership lease; false when another process holds it. */
+  acquireLease(): Promise<boolean>;
   releaseLease(): Promise<void>;
   /** Deletes the browser profile (the link) from the data volume. */
   removeAuthData(): Promise<void>;
@@ -165,11 +167,14 @@ export class ChannelSession {
 
   // ------------------------------------------------------------------------------ commands
 
+  /** Starts the browser (idempotent). Rejects with LeaseUnavailableError when another process owns the session. */
   start(reason: string = SessionReason.REQUESTED): Promise<void> {
     return this.lock.run(async () => {
       if (this.engineSession && isActive(this.status.state)) return;
       this.clearRestart();
       await this.teardown();
+      // Under the lock: a release by an earlier command (stop, logout…) cannot land after this.
+      if (!(await this.hooks.acquireLease())) throw new LeaseUnavailableError(this.channelId);
       this.failures = 0;
       this.qrWaitStartedAt = undefined;
       this.launch(reason);
@@ -191,6 +196,10 @@ export class ChannelSession {
       this.clearRestart();
       await this.teardown();
       if (this.status.state !== 'STOPPED') this.setState('STOPPED', reason, {});
+      if (!(await this.hooks.acquireLease())) {
+        await this.hooks.releaseLease();
+        throw new LeaseUnavailableError(this.channelId);
+      }
       this.failures = 0;
       this.qrWaitStartedAt = undefined;
       this.launch(reason);
@@ -385,7 +394,8 @@ export class ChannelSession {
         this.restartTimer = undefined;
         void this.lock.run(async () => {
           if (this.engineSession || (this.status.state !== 'DISCONNECTED' && this.status.state !== 'FAILED')) return;
-          this.launch(SessionReason.RESTARTING);
+          if (await this.hooks.acquireLease().catch(() => false)) this.launch(SessionReason.RESTARTING);
+          else this.leaseLost();
         });
       }, delay);
     });
@@ -538,6 +548,12 @@ export class ChannelSession {
 export class PairingNotPossibleError extends Error {
   constructor(readonly state: SessionState) {
     super(`A pairing code can only be requested while the session waits for a link (state is ${state})`);
+  }
+}
+
+export class LeaseUnavailableError extends Error {
+  constructor(readonly channelId: string) {
+    super(`Another server process owns the session of channel ${channelId}`);
   }
 }
 

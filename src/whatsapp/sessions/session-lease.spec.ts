@@ -60,6 +60,16 @@ describe('SessionLease', () => {
     await b.release('c1');
   });
 
+  it('never interleaves an acquire with its own release (the key and the belief agree)', async () => {
+    const { redis, a } = two();
+    await a.acquire('c1');
+    const releasing = a.release('c1');
+    expect(await a.acquire('c1')).toBe(true);
+    await releasing;
+    expect(a.holds('c1')).toBe(true);
+    expect(redis.keys.get('q:wa:lease:c1')?.value).toBe(a.ownerId);
+  });
+
   it('tells the owner at once when the key changed hands', async () => {
     const { redis, a } = two();
     const lost: string[] = [];

@@ -22,6 +22,7 @@ export class SessionLease implements OnApplicationShutdown {
   readonly ownerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly logger = new Logger(SessionLease.name);
   private readonly held = new Map<string, { renewedAt: number }>();
+  private readonly chains = new Map<string, Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   private onLost: LeaseLostHandler = () => undefined;
   private readonly ttlMs: number;
@@ -43,12 +44,30 @@ export class SessionLease implements OnApplicationShutdown {
     return this.prefix + channelId;
   }
 
+  /** Runs lease operations of one channel one at a time (an acquire never interleaves with a release). */
+  private serial<T>(channelId: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.chains.get(channelId) ?? Promise.resolve()).then(task, task);
+    const tail = run.catch(() => undefined);
+    this.chains.set(channelId, tail);
+    void tail.then(() => {
+      if (this.chains.get(channelId) === tail) this.chains.delete(channelId);
+    });
+    return run;
+  }
+
   /** True when this process now holds (or already held) the channel's lease. */
-  async acquire(channelId: string): Promise<boolean> {
+  acquire(channelId: string): Promise<boolean> {
+    return this.serial(channelId, () => this.doAcquire(channelId));
+  }
+
+  private async doAcquire(channelId: string): Promise<boolean> {
     const key = this.key(channelId);
-    const set = await this.redis.redis.set(key, this.ownerId, 'PX', this.ttlMs, 'NX');
-    let ok = set === 'OK';
-    if (!ok) ok = (await this.redis.redis.eval(RENEW, 1, key, this.ownerId, String(this.ttlMs))) === 1;
+    let ok = false;
+    // Twice: our own release may delete the key between a failed SET NX and the renewal.
+    for (let attempt = 0; attempt < 2 && !ok; attempt++) {
+      ok = (await this.redis.redis.set(key, this.ownerId, 'PX', this.ttlMs, 'NX')) === 'OK';
+      if (!ok) ok = (await this.redis.redis.eval(RENEW, 1, key, this.ownerId, String(this.ttlMs))) === 1;
+    }
     if (ok) {
       this.held.set(channelId, { renewedAt: Date.now() });
       this.ensureTimer();
@@ -65,7 +84,11 @@ export class SessionLease implements OnApplicationShutdown {
     return (await this.redis.redis.get(this.key(channelId))) ?? undefined;
   }
 
-  async release(channelId: string): Promise<void> {
+  release(channelId: string): Promise<void> {
+    return this.serial(channelId, () => this.doRelease(channelId));
+  }
+
+  private async doRelease(channelId: string): Promise<void> {
     if (!this.held.delete(channelId)) return;
     try {
       await this.redis.redis.eval(RELEASE, 1, this.key(channelId), this.ownerId);
@@ -78,29 +101,31 @@ export class SessionLease implements OnApplicationShutdown {
 
   /** Renews every held lease once; exposed for tests. */
   async renewAll(): Promise<void> {
-    for (const channelId of [...this.held.keys()]) {
-      const entry = this.held.get(channelId);
-      if (!entry) continue;
-      let result: 'renewed' | 'lost' | 'error';
-      try {
-        const r = await this.redis.redis.eval(RENEW, 1, this.key(channelId), this.ownerId, String(this.ttlMs));
-        result = r === 1 ? 'renewed' : 'lost';
-      } catch (err) {
-        this.logger.warn({ err, channelId }, 'Could not renew session lease');
-        result = 'error';
-      }
-      if (result === 'renewed') {
-        entry.renewedAt = Date.now();
-        continue;
-      }
-      // An unreachable Redis is only a loss once another process could have taken the key.
-      if (result === 'error' && Date.now() - entry.renewedAt < this.ttlMs * 0.8) continue;
-      if (this.held.get(channelId) !== entry) continue;
-      this.held.delete(channelId);
-      this.logger.error({ channelId }, 'Lost the session lease: closing the browser');
-      this.onLost(channelId);
-    }
+    await Promise.all([...this.held.keys()].map((channelId) => this.serial(channelId, () => this.renew(channelId))));
     if (this.held.size === 0) this.stopTimer();
+  }
+
+  private async renew(channelId: string): Promise<void> {
+    const entry = this.held.get(channelId);
+    if (!entry) return;
+    let result: 'renewed' | 'lost' | 'error';
+    try {
+      const r = await this.redis.redis.eval(RENEW, 1, this.key(channelId), this.ownerId, String(this.ttlMs));
+      result = r === 1 ? 'renewed' : 'lost';
+    } catch (err) {
+      this.logger.warn({ err, channelId }, 'Could not renew session lease');
+      result = 'error';
+    }
+    if (result === 'renewed') {
+      entry.renewedAt = Date.now();
+      return;
+    }
+    // An unreachable Redis is only a loss once another process could have taken the key.
+    if (result === 'error' && Date.now() - entry.renewedAt < this.ttlMs * 0.8) return;
+    if (this.held.get(channelId) !== entry) return;
+    this.held.delete(channelId);
+    this.logger.error({ channelId }, 'Lost the session lease: closing the browser');
+    this.onLost(channelId);
   }
 
   private ensureTimer(): void {

@@ -21,6 +21,7 @@ import {
   ChannelSession,
   ChannelSessionOptions,
   DEFAULT_SESSION_OPTIONS,
+  LeaseUnavailableError,
   PairingNotPossibleError,
   SessionStatus,
   StatusChange,
@@ -141,13 +142,13 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   /** Starts (or keeps running) the channel's session; needs the lease. */
   async start(clientIdentifier: string, channelId: string, reason: string = SessionReason.REQUESTED): Promise<SessionStatusView> {
     const session = await this.own(clientIdentifier, channelId);
-    await session.start(reason);
+    await notLocal(session.start(reason), channelId);
     return this.status(clientIdentifier, channelId);
   }
 
   async restart(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
     const session = await this.own(clientIdentifier, channelId);
-    await session.restart(SessionReason.REQUESTED);
+    await notLocal(session.restart(SessionReason.REQUESTED), channelId);
     return this.status(clientIdentifier, channelId);
   }
 
@@ -179,7 +180,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         { field: 'phoneNumber', messages: ['phoneNumber must hold 8 to 15 digits with the country code'] },
       ]);
     const session = await this.own(clientIdentifier, channelId);
-    if (!isActive(session.snapshot().state)) await session.start(SessionReason.ONBOARDING);
+    if (!isActive(session.snapshot().state)) await notLocal(session.start(SessionReason.ONBOARDING), channelId);
     try {
       return await session.requestPairingCode(digits);
     } catch (err) {
@@ -251,6 +252,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         changed: (change) => this.changed(change),
         event: (session, event) => this.deliver(ctx, event, session),
         acquireStartPermit: () => this.limiter.acquire(),
+        acquireLease: () => this.lease.acquire(channelId),
         releaseLease: () => this.lease.release(channelId),
         removeAuthData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
       },
@@ -364,7 +366,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       try {
         const session = await this.ownExisting(record.clientIdentifier, record.channelId);
         if (mode === 'adopt') this.logger.warn({ channelId: record.channelId, previousOwner: record.owner }, 'Adopting a session whose server process is gone');
-        await session.start(SessionReason.RESTORED_AT_BOOT);
+        await notLocal(session.start(SessionReason.RESTORED_AT_BOOT), record.channelId);
       } catch (err) {
         if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId }, 'Session owned by another process; not restoring it here');
         else this.logger.error({ err, channelId: record.channelId }, 'Could not restore session');
@@ -437,6 +439,16 @@ export class SessionNotLocalError extends AppError {
       WhatsappErrorCode.SESSION_NOT_LOCAL,
       `The session of channel ${channelId} runs in another server process; retry against that process`,
     );
+  }
+}
+
+/** A start that found the lease taken (between our check and the session's lock) is a 503 too. */
+async function notLocal(command: Promise<void>, channelId: string): Promise<void> {
+  try {
+    await command;
+  } catch (err) {
+    if (err instanceof LeaseUnavailableError) throw new SessionNotLocalError(channelId, 'another process');
+    throw err;
   }
 }
 
