@@ -225,7 +225,14 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     let session = this.sessions.get(channelId);
     if (session && (session.isDetached() || session.snapshot().clientIdentifier !== clientIdentifier)) session = undefined;
     if (!session) {
-      const record = await this.repository.find(clientIdentifier, channelId);
+      let record;
+      try {
+        record = await this.repository.find(clientIdentifier, channelId);
+      } catch (err) {
+        // No session object will ever release it: give the lease back now.
+        await this.lease.release(channelId);
+        throw err;
+      }
       session = this.create(clientIdentifier, channelId, record);
       this.sessions.set(channelId, session);
     }
