@@ -18,6 +18,14 @@ export const REDACT_PATHS = [
   'config.security',
 ];
 
+/**
+ * The URL as logged: no query string (signed media links carry their signature there) and
+ * no onboarding token (the token in the path is the credential to an account's QR).
+ */
+export function loggableUrl(url: string | undefined): string | undefined {
+  return url?.split('?')[0].replace(/^\/onboarding\/(?!links(\/|$))[^/]+/, '/onboarding/[token]');
+}
+
 /** Structured JSON logs with a request id on every line logged while serving a request. */
 @Module({})
 export class LoggingModule {
@@ -33,7 +41,7 @@ export class LoggingModule {
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
             customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggableUrl(req.url) }),
             },
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
           },
