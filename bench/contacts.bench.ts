@@ -156,9 +156,13 @@ describe('contacts benchmark', () => {
     const rand = rng(42);
     const pickId = () => mainIds[Math.floor(rand() * mainIds.length)];
 
-    // get-by-id: the API's query is findOne({ _id, clientIdentifier }).
+    // get-by-id: the repository reads { _id } (the only filter FerretDB pushes down) and checks the account.
     const getApi = (id: ObjectId) => apiGet(`/contacts/${id.toHexString()}`);
-    const getDriver = (id: ObjectId) => col.findOne({ _id: id, clientIdentifier: accounts.main });
+    const getDriver = async (id: ObjectId) => {
+      const doc = await col.findOne({ _id: id });
+      if (doc?.clientIdentifier !== accounts.main) throw new Error('driver read a contact of another account');
+      return doc;
+    };
 
     // list-with-filters: the same filter object the repository builds, with find + count together.
     const tag = (i: number) => main.tagIds[i % main.tagIds.length];
