@@ -250,7 +250,9 @@ describe('contacts benchmark', () => {
       ].join('\n'),
     );
     const buildInfo = await connection.db!.admin().command({ buildInfo: 1 });
-    const database = buildInfo.ferretdbVersion || buildInfo.ferretdb ? `FerretDB ${String(buildInfo.ferretdbVersion ?? '')}`.trim() : `MongoDB ${String(buildInfo.version)}`;
+    const ferretVersion = buildInfo.ferretdbVersion as string | undefined;
+    const database =
+      ferretVersion !== undefined ? `FerretDB${ferretVersion && ferretVersion !== 'unknown' ? ` ${ferretVersion}` : ''}` : `MongoDB ${String(buildInfo.version)}`;
     const file = writeResult('contacts', {
       bench: 'contacts',
       at: new Date().toISOString(),
