@@ -58,10 +58,17 @@ export class ConversationsRepository implements OnModuleInit {
     return doc ? toView(doc) : undefined;
   }
 
+  /** The oldest open conversation of a contact on a channel (any platform). */
+  async findFirstOpen(clientIdentifier: string, channelId: string, contactId: string): Promise<ConversationView | undefined> {
+    const doc = await this.model.findOne({ clientIdentifier, channelId, contactId, status: 'open' }).sort({ createdAt: 1 }).lean<ConversationDoc>();
+    return doc ? toView(doc) : undefined;
+  }
+
   async findById(clientIdentifier: string, id: string): Promise<ConversationView | undefined> {
     if (!isValidObjectId(id)) return undefined;
-    const doc = await this.model.findOne({ _id: id, clientIdentifier }).lean<ConversationDoc>();
-    return doc ? toView(doc) : undefined;
+    // By _id alone (the only filter FerretDB serves from an index), the account checked here.
+    const doc = await this.model.findOne({ _id: id }).lean<ConversationDoc>();
+    return doc && doc.clientIdentifier === clientIdentifier ? toView(doc) : undefined;
   }
 
   /** open → ended; the openKey goes, so a new conversation may open. False when it was not open. */

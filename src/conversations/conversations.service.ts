@@ -116,8 +116,7 @@ export class ConversationsService implements OnModuleInit {
 
   /** The open conversation of a contact on a channel (any platform, oldest first), for linking inbound messages. */
   async findOpenForContact(clientIdentifier: string, channelId: string, contactId: string): Promise<ConversationView | undefined> {
-    const { data } = await this.repository.list(clientIdentifier, { channelId, contactId, status: 'open' }, 0, 1, 1);
-    return data[0];
+    return this.repository.findFirstOpen(clientIdentifier, channelId, contactId);
   }
 
   private publish(name: DomainEventName, conversation: ConversationView): void {

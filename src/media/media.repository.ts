@@ -45,9 +45,9 @@ export class MediaRepository implements OnModuleInit {
   /** Chunks first, the file document last: a reader never sees a file whose bytes are partial. */
   async insert(clientIdentifier: string, data: Buffer, meta: Omit<MediaFile, 'clientIdentifier' | 'size' | 'chunkCount' | 'createdAt'>): Promise<MediaFileRecord> {
     const fileId = new Types.ObjectId();
-    const parts: { fileId: Types.ObjectId; n: number; data: Buffer }[] = [];
+    const parts: { _id: string; fileId: Types.ObjectId; n: number; data: Buffer }[] = [];
     for (let offset = 0, n = 0; offset < data.length || n === 0; offset += MEDIA_CHUNK_BYTES, n++) {
-      parts.push({ fileId, n, data: data.subarray(offset, offset + MEDIA_CHUNK_BYTES) });
+      parts.push({ _id: `${fileId.toHexString()}:${n}`, fileId, n, data: data.subarray(offset, offset + MEDIA_CHUNK_BYTES) });
     }
     // A few chunks per write keeps each insert well below the 16 MiB message limit.
     for (let i = 0; i < parts.length; i += 16) await this.chunks.insertMany(parts.slice(i, i + 16), { ordered: true });
@@ -57,8 +57,9 @@ export class MediaRepository implements OnModuleInit {
 
   async findFile(clientIdentifier: string, mediaId: string): Promise<MediaFileRecord | undefined> {
     if (!isValidObjectId(mediaId)) return undefined;
-    const doc = await this.files.findOne({ _id: mediaId, clientIdentifier }).lean();
-    return doc ? toRecord(doc) : undefined;
+    // By _id alone (the only filter FerretDB serves from an index), the account checked here.
+    const doc = await this.files.findOne({ _id: mediaId }).lean();
+    return doc && doc.clientIdentifier === clientIdentifier ? toRecord(doc) : undefined;
   }
 
   /** System-level: for the signed media route, where the signature is the authorisation. */
@@ -70,9 +71,13 @@ export class MediaRepository implements OnModuleInit {
 
   /** The bytes of a file found through findFile/findFileForSignedLink (so already tenant-checked). */
   async readBytes(file: MediaFileRecord): Promise<Buffer> {
-    const docs = await this.chunks.find({ fileId: new Types.ObjectId(file.id) }).sort({ n: 1 }).lean();
-    if (docs.length !== file.chunkCount) throw new Error(`media ${file.id}: ${docs.length} of ${file.chunkCount} chunks found`);
-    const data = Buffer.concat(docs.map((d) => Buffer.from((d.data as unknown as { buffer?: Buffer }).buffer ?? d.data)));
+    const parts: Buffer[] = [];
+    for (let n = 0; n < file.chunkCount; n++) {
+      const chunk = await this.chunks.findOne({ _id: `${file.id}:${n}` }).lean();
+      if (!chunk) throw new Error(`media ${file.id}: chunk ${n} of ${file.chunkCount} is missing`);
+      parts.push(Buffer.from((chunk.data as unknown as { buffer?: Uint8Array }).buffer ?? chunk.data));
+    }
+    const data = Buffer.concat(parts);
     if (data.length !== file.size) throw new Error(`media ${file.id}: ${data.length} bytes read, ${file.size} stored`);
     return data;
   }

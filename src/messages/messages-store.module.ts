@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MessageStatusService } from './message-status.service';
 import { MessagesRepository } from './messages.repository';
+import { MessageKey, MessageKeySchema } from './schemas/message-key.schema';
 import { Message, MessageSchema } from './schemas/message.schema';
 
 /**
@@ -9,7 +10,12 @@ import { Message, MessageSchema } from './schemas/message.schema';
  * pipeline imports this module to store messages and apply acks, the send pipeline builds on it.
  */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Message.name, schema: MessageSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: Message.name, schema: MessageSchema },
+      { name: MessageKey.name, schema: MessageKeySchema },
+    ]),
+  ],
   providers: [MessagesRepository, MessageStatusService],
   exports: [MessagesRepository, MessageStatusService],
 })

@@ -1,9 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, QueryFilter, isValidObjectId } from 'mongoose';
+import { Model, QueryFilter, Types, isValidObjectId } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../common/validation/parse-object-id.pipe';
+import { InFlightSends } from './in-flight-sends';
 import { KeyedLock } from './keyed-lock';
 import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefore } from './message.types';
+import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';
 
 export type { MessageDirection, MessageKind, MessageStatus, MessageView } from './message.types';
@@ -14,6 +16,10 @@ export type NewOutbound = Omit<MessageView, 'id' | 'createdAt' | 'updatedAt' | '
   outbound: OutboundSpec;
   idempotencyKey?: string;
 };
+export type HistoryScope =
+  | { conversationId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } }
+  | { contactId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } };
+type Moved = { message: OutboundMessage; previous: MessageStatus };
 
 function toView(doc: MessageDoc): OutboundMessage {
   const { _id, waKey: _w, idemKey: _i, __v: _v, outbound, ...rest } = doc as MessageDoc & { __v?: number };
@@ -27,148 +33,201 @@ export function publicView(message: MessageView): MessageView {
 }
 
 const waKey = (channelId: string, waMessageId: string) => `${channelId}:${waMessageId}`;
-export type HistoryScope =
-  | { conversationId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } }
-  | { contactId: string; chat: { channelId: string; chatId: string; from?: Date; to?: Date } };
-
+/** Idempotency keys live in message_keys too, prefixed so they can never meet a WhatsApp id. */
+const idemKey = (clientIdentifier: string, key: string) => `idem:${clientIdentifier}:${key}`;
 const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
-const isUniqueViolation = (err: unknown) => isDuplicate(err) || /UNIQUE constraint failed/.test(String((err as Error)?.message));
 
-/** The messages collection. Every method on account data takes clientIdentifier first and filters by it. */
+/**
+ * The messages collection (and its WhatsApp-id lookup, message_keys). Every method on account data takes
+ * clientIdentifier first and only ever returns or changes that account's messages.
+ *
+ * Two FerretDB facts shape it (and cost nothing on MongoDB):
+ * - FerretDB on SQLite uses an index only when the filter is exactly `{ _id }`; anything else reads the
+ *   whole collection. So documents are read and written by `_id` (the account and the conditions are
+ *   checked in code), WhatsApp ids go through message_keys (`_id` = channelId:waMessageId).
+ * - FerretDB applies an update by rewriting the whole document, and its read-then-write is not atomic.
+ *   So every change to a channel's messages runs under the channel's lock. Both writers, the send worker
+ *   and the inbound pipeline, run in the one process owning the channel's WhatsApp session.
+ */
 @Injectable()
 export class MessagesRepository implements OnModuleInit {
-  /**
-   * Every update of a stored message runs under its channel's lock. FerretDB applies an update by
-   * reading the document and writing it back whole, so two concurrent updates of one document (the
-   * send worker recording a WhatsApp id while the inbound pipeline applies its ack) can lose one
-   * of them. Both writers run in the process owning the channel's session, so this lock is enough.
-   */
   private readonly writes = new KeyedLock();
+  /** Our sends awaiting their WhatsApp id, so their echoes are recognised (see InFlightSends). */
+  readonly inFlight = new InFlightSends();
 
-  constructor(@InjectModel(Message.name) private readonly model: Model<Message>) {}
+  constructor(
+    @InjectModel(Message.name) private readonly model: Model<Message>,
+    @InjectModel(MessageKey.name) private readonly keys: Model<MessageKey>,
+  ) {}
 
   /** The unique indexes decide races: they must exist before the first write, not soon after. */
   async onModuleInit(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.keys.init()]);
   }
 
-  /**
-   * Unique on channelId + waMessageId: a duplicate returns the stored one with created=false. A message we
-   * sent ourselves (fromMe) that WhatsApp echoes while our send is in flight is attached to our outbound
-   * record instead of being stored twice.
-   */
-  async insertInbound(clientIdentifier: string, doc: NewInbound): Promise<{ message: MessageView; created: boolean }> {
-    if (doc.waMessageId) {
-      const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
-      if (existing) return { message: existing, created: false };
-      if (doc.fromMe) {
-        const adopted = await this.adoptEcho(clientIdentifier, doc);
-        if (adopted) return { message: adopted, created: false };
-      }
-    }
-    try {
-      const created = await this.model.create({
-        ...doc,
-        clientIdentifier,
-        direction: doc.fromMe ? 'outbound' : 'inbound',
-        waKey: doc.waMessageId ? waKey(doc.channelId, doc.waMessageId) : undefined,
-      });
-      return { message: publicView(toView(created.toObject() as MessageDoc)), created: true };
-    } catch (err) {
-      if (!isDuplicate(err) || !doc.waMessageId) throw err;
-      const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
-      if (!existing) throw err;
-      return { message: existing, created: false };
-    }
-  }
-
-  /** Our record of a send in flight on this chat with the same content, given the WhatsApp id the echo carries. */
-  private adoptEcho(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
-    return this.writes.run(doc.channelId, () => this.adoptEchoNow(clientIdentifier, doc));
-  }
-
-  private async adoptEchoNow(clientIdentifier: string, doc: NewInbound): Promise<MessageView | undefined> {
-    if (!doc.waMessageId) return undefined;
-    const filter: QueryFilter<Message> = {
-      clientIdentifier,
-      channelId: doc.channelId,
-      chatId: doc.chatId,
-      direction: 'outbound',
-      outbound: { $exists: true },
-      // `sent` without an id: a forward (whatsapp-web.js's forward() returns nothing).
-      status: { $in: ['sending', 'sent'] },
-      updatedAt: { $gte: new Date(Date.now() - 120_000) },
-    };
-    // Several contact cards go out as one WhatsApp message each: every echo belongs to the one record.
-    const card = doc.kind === 'contacts' ? doc.vcards?.[0] : undefined;
-    if (card !== undefined) filter.vcards = card;
-    else {
-      filter.waMessageId = { $exists: false };
-      if (doc.body !== undefined) filter.body = doc.body;
-      else if (doc.caption !== undefined) filter.caption = doc.caption;
-    }
-    const candidate = await this.model.findOne(filter).sort({ createdAt: 1 }).lean<MessageDoc>();
-    if (!candidate) return undefined;
-    const view = toView(candidate);
-    if (candidate.waMessageId) {
-      if (candidate.waMessageId !== doc.waMessageId)
-        await this.model.updateOne({ _id: candidate._id }, { $addToSet: { 'outbound.extraWaMessageIds': doc.waMessageId } });
-      return publicView(view);
-    }
-    const res = await this.model.updateOne(
-      { _id: candidate._id, waMessageId: { $exists: false } },
-      { $set: { waMessageId: doc.waMessageId, waKey: waKey(doc.channelId, doc.waMessageId) } },
-    );
-    if (res.modifiedCount === 0) return undefined;
-    return publicView({ ...view, waMessageId: doc.waMessageId });
-  }
-
-  /** Stores an API send before anything else. A repeated Idempotency-Key returns the first one (created=false). */
-  async insertOutbound(clientIdentifier: string, doc: NewOutbound): Promise<{ message: OutboundMessage; created: boolean }> {
-    const { idempotencyKey, ...fields } = doc;
-    const now = new Date();
-    try {
-      const created = await this.model.create({
-        ...fields,
-        clientIdentifier,
-        direction: 'outbound',
-        fromMe: true,
-        status: 'queued',
-        statusTimes: { queued: now },
-        idemKey: idempotencyKey ? `${clientIdentifier}:${idempotencyKey}` : undefined,
-      });
-      return { message: toView(created.toObject() as MessageDoc), created: true };
-    } catch (err) {
-      if (!isDuplicate(err) || !idempotencyKey) throw err;
-      const existing = await this.findByIdempotencyKey(clientIdentifier, idempotencyKey);
-      if (!existing) throw err;
-      return { message: existing, created: false };
-    }
-  }
+  // ------------------------------------------------------------------------------------ reads
 
   async findById(clientIdentifier: string, id: string): Promise<OutboundMessage | undefined> {
     if (!isValidObjectId(id)) return undefined;
-    const doc = await this.model.findOne({ _id: id, clientIdentifier }).lean<MessageDoc>();
-    return doc ? toView(doc) : undefined;
+    const doc = await this.model.findOne({ _id: id }).lean<MessageDoc>();
+    return doc && doc.clientIdentifier === clientIdentifier ? toView(doc) : undefined;
   }
 
   async findByWaId(clientIdentifier: string, channelId: string, waMessageId: string): Promise<OutboundMessage | undefined> {
-    const doc = await this.model.findOne({ clientIdentifier, waKey: waKey(channelId, waMessageId) }).lean<MessageDoc>();
-    return doc ? toView(doc) : undefined;
+    const key = await this.keys.findOne({ _id: waKey(channelId, waMessageId) }).lean();
+    if (!key || key.clientIdentifier !== clientIdentifier) return undefined;
+    return this.findById(clientIdentifier, key.messageId);
   }
 
-  /** A message named by our id or by its WhatsApp id, in any channel of the account. */
+  /** A message named by our id or by its WhatsApp id, in any channel of the account (API lookups). */
   async findByReference(clientIdentifier: string, ref: string, channelId?: string): Promise<OutboundMessage[]> {
-    const filter: QueryFilter<Message> = OBJECT_ID_PATTERN.test(ref) ? { clientIdentifier, _id: ref } : { clientIdentifier, waMessageId: ref };
-    if (channelId) filter.channelId = channelId;
-    const docs = await this.model.find(filter).limit(10).lean<MessageDoc[]>();
+    if (OBJECT_ID_PATTERN.test(ref)) {
+      const found = await this.findById(clientIdentifier, ref);
+      return found && (!channelId || found.channelId === channelId) ? [found] : [];
+    }
+    if (channelId) {
+      const found = await this.findByWaId(clientIdentifier, channelId, ref);
+      return found ? [found] : [];
+    }
+    const docs = await this.model.find({ clientIdentifier, waMessageId: ref }).limit(10).lean<MessageDoc[]>();
     return docs.map(toView);
   }
 
   async findByIdempotencyKey(clientIdentifier: string, key: string): Promise<OutboundMessage | undefined> {
-    const doc = await this.model.findOne({ clientIdentifier, idemKey: `${clientIdentifier}:${key}` }).lean<MessageDoc>();
-    return doc ? toView(doc) : undefined;
+    const holder = await this.keys.findOne({ _id: idemKey(clientIdentifier, key) }).lean();
+    return holder && holder.clientIdentifier === clientIdentifier ? this.findById(clientIdentifier, holder.messageId) : undefined;
   }
+
+  // ---------------------------------------------------------------------------------- inserts
+
+  /**
+   * Unique on channelId + waMessageId: a duplicate returns the stored one with created=false. The echo of
+   * one of our sends (fromMe, reported while the send is in flight) is attached to our record instead.
+   */
+  async insertInbound(clientIdentifier: string, doc: NewInbound): Promise<{ message: MessageView; created: boolean }> {
+    if (!doc.waMessageId) return { message: publicView(await this.create(clientIdentifier, doc)), created: true };
+    const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
+    if (existing) return { message: publicView(existing), created: false };
+    if (doc.fromMe) {
+      const adopted = await this.adoptEcho(clientIdentifier, doc);
+      if (adopted) return { message: publicView(adopted), created: false };
+    }
+    // The key first: its unique _id decides which of two stores wins. A key left without its message
+    // (a crash in between) is completed by the next store of the same WhatsApp id.
+    const key = waKey(doc.channelId, doc.waMessageId);
+    let id = new Types.ObjectId().toHexString();
+    try {
+      await this.keys.create({ _id: key, messageId: id, clientIdentifier });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const holder = await this.keys.findOne({ _id: key }).lean();
+      if (!holder || holder.clientIdentifier !== clientIdentifier) throw err;
+      const stored = await this.findById(clientIdentifier, holder.messageId);
+      if (stored) return { message: publicView(stored), created: false };
+      id = holder.messageId;
+    }
+    try {
+      return { message: publicView(await this.create(clientIdentifier, doc, id)), created: true };
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const stored = await this.findById(clientIdentifier, id);
+      if (!stored) throw err;
+      return { message: publicView(stored), created: false };
+    }
+  }
+
+  /**
+   * Stores an API send before anything else. A repeated Idempotency-Key returns the first one
+   * (created=false): the key's own document (unique `_id`) decides between simultaneous calls.
+   */
+  async insertOutbound(clientIdentifier: string, doc: NewOutbound): Promise<{ message: OutboundMessage; created: boolean }> {
+    const { idempotencyKey, ...fields } = doc;
+    let id = new Types.ObjectId().toHexString();
+    if (idempotencyKey) {
+      try {
+        await this.keys.create({ _id: idemKey(clientIdentifier, idempotencyKey), messageId: id, clientIdentifier });
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        const holder = await this.keys.findOne({ _id: idemKey(clientIdentifier, idempotencyKey) }).lean();
+        if (!holder) throw err;
+        const first = await this.findById(clientIdentifier, holder.messageId);
+        if (first) return { message: first, created: false };
+        id = holder.messageId; // the first call stopped between its two writes: this one completes it
+      }
+    }
+    try {
+      const created = await this.model.create({
+        ...fields,
+        _id: id,
+        clientIdentifier,
+        direction: 'outbound',
+        fromMe: true,
+        status: 'queued',
+        statusTimes: { queued: new Date() },
+        idemKey: idempotencyKey ? idemKey(clientIdentifier, idempotencyKey) : undefined,
+      });
+      return { message: toView(created.toObject() as MessageDoc), created: true };
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const existing = (await this.findById(clientIdentifier, id)) ?? (idempotencyKey ? await this.findByIdempotencyKey(clientIdentifier, idempotencyKey) : undefined);
+      if (!existing) throw err;
+      return { message: existing, created: false };
+    }
+  }
+
+  private async create(clientIdentifier: string, doc: NewInbound, id?: string): Promise<OutboundMessage> {
+    const created = await this.model.create({
+      ...doc,
+      ...(id ? { _id: id } : {}),
+      clientIdentifier,
+      direction: doc.fromMe ? 'outbound' : 'inbound',
+      waKey: doc.waMessageId ? waKey(doc.channelId, doc.waMessageId) : undefined,
+    });
+    return toView(created.toObject() as MessageDoc);
+  }
+
+  private adoptEcho(clientIdentifier: string, doc: NewInbound): Promise<OutboundMessage | undefined> {
+    const match = this.inFlight.match(doc.channelId, doc);
+    if (!match || !doc.waMessageId) return Promise.resolve(undefined);
+    const wa = doc.waMessageId;
+    return this.writes.run(doc.channelId, async () => {
+      const ours = await this.findById(clientIdentifier, match.messageId);
+      if (!ours) return undefined;
+      if (ours.waMessageId) {
+        // A further contact card of the same send.
+        if (ours.waMessageId !== wa) await this.model.updateOne({ _id: ours.id }, { $addToSet: { 'outbound.extraWaMessageIds': wa } });
+        return ours;
+      }
+      await this.linkWaId(ours, wa);
+      this.inFlight.setWaId(doc.channelId, ours.id, wa);
+      return { ...ours, waMessageId: wa };
+    });
+  }
+
+  /**
+   * Gives one of our messages its WhatsApp id (key, then the message). If the echo was stored as a message
+   * of its own, that copy goes: the record the API returned stays the one true copy. Call under the lock.
+   */
+  private async linkWaId(message: OutboundMessage, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
+    const key = waKey(message.channelId, waMessageId);
+    try {
+      await this.keys.create({ _id: key, messageId: message.id, clientIdentifier: message.clientIdentifier });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const holder = await this.keys.findOne({ _id: key }).lean();
+      if (holder && holder.messageId !== message.id) {
+        if (holder.clientIdentifier !== message.clientIdentifier) throw err;
+        // Only an echo copy (ours, fromMe, never an API send) may be replaced.
+        const copy = await this.model.findOne({ _id: holder.messageId }).lean<MessageDoc>();
+        if (copy && (copy.clientIdentifier !== message.clientIdentifier || !copy.fromMe || copy.outbound)) throw err;
+        if (copy) await this.model.deleteOne({ _id: holder.messageId });
+        await this.keys.updateOne({ _id: key }, { $set: { messageId: message.id } });
+      }
+    }
+    await this.model.updateOne({ _id: message.id }, { $set: { ...set, waMessageId, waKey: key } });
+  }
+
+  // ---------------------------------------------------------------------------------- statuses
 
   /** Status only moves forward (sent < delivered < read < played); undefined when unknown or no change. */
   async applyAck(clientIdentifier: string, channelId: string, waMessageId: string, status: MessageStatus): Promise<MessageView | undefined> {
@@ -176,174 +235,143 @@ export class MessagesRepository implements OnModuleInit {
     return moved ? publicView(moved.message) : undefined;
   }
 
-  /**
-   * Moves a message's status forward, atomically against concurrent acks (per channel in this process:
-   * see KeyedLock for why). Returns the updated message and
-   * the status it left, or undefined when the message is unknown or already at or past `to`.
-   */
-  advance(
-    clientIdentifier: string,
-    channelId: string,
-    match: { id: string } | { waMessageId: string },
-    to: MessageStatus,
-    set: Record<string, unknown> = {},
-  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
-    return this.writes.run(channelId, () => this.advanceNow(clientIdentifier, channelId, match, to, set));
+  /** Moves a message's status forward; the updated message and the status it left, or undefined when it could not move. */
+  advance(clientIdentifier: string, channelId: string, match: { id: string } | { waMessageId: string }, to: MessageStatus, set: Record<string, unknown> = {}): Promise<Moved | undefined> {
+    return this.writes.run(channelId, async () => {
+      const current = 'id' in match ? await this.findById(clientIdentifier, match.id) : await this.findByWaId(clientIdentifier, channelId, match.waMessageId);
+      return current && current.channelId === channelId ? this.advanceNow(current, to, set) : undefined;
+    });
   }
 
-  private async advanceNow(
-    clientIdentifier: string,
-    channelId: string,
-    match: { id: string } | { waMessageId: string },
-    to: MessageStatus,
-    set: Record<string, unknown>,
-  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
-    const key = 'id' in match ? { _id: match.id, channelId } : { waKey: waKey(channelId, match.waMessageId) };
-    if ('id' in match && !isValidObjectId(match.id)) return undefined;
+  /** Call under the lock. */
+  private async advanceNow(current: OutboundMessage, to: MessageStatus, set: Record<string, unknown>): Promise<Moved | undefined> {
+    if (!statusesBefore(to).includes(current.status)) return undefined;
     const now = new Date();
     const update: Record<string, unknown> = { $set: { ...set, status: to, [`statusTimes.${to}`]: now } };
-    if (to !== 'failed') (update as { $unset?: object }).$unset = { statusReason: 1 };
-    const before = await this.model
-      .findOneAndUpdate({ ...key, clientIdentifier, status: { $in: statusesBefore(to) } }, update, { returnDocument: 'before' })
-      .lean<MessageDoc>();
-    if (!before) return undefined;
-    // The document after the update, without reading it again (every write of the channel holds the lock).
-    const after: MessageDoc = { ...before, ...(set as Partial<MessageDoc>), status: to, statusTimes: { ...before.statusTimes, [to]: now }, updatedAt: now };
+    if (to !== 'failed') update.$unset = { statusReason: 1 };
+    await this.model.updateOne({ _id: current.id }, update);
+    const after: OutboundMessage = { ...current, ...(set as Partial<OutboundMessage>), status: to, statusTimes: { ...current.statusTimes, [to]: now }, updatedAt: now };
     if (to !== 'failed') delete after.statusReason;
-    return { message: toView(after), previous: before.status as MessageStatus };
+    if (to === 'failed') this.inFlight.settle(current.channelId, current.id, false);
+    return { message: after, previous: current.status };
   }
 
   /** queued → sending, just before the engine is called; false when the message is no longer queued. */
   claimForSending(clientIdentifier: string, channelId: string, id: string, attempts: number): Promise<boolean> {
     return this.writes.run(channelId, async () => {
-      const res = await this.model.updateOne(
-        { _id: id, clientIdentifier, channelId, status: 'queued' },
-        { $set: { status: 'sending', 'outbound.attempts': attempts } },
-      );
-      return res.modifiedCount === 1;
+      const current = await this.findById(clientIdentifier, id);
+      if (!current || current.channelId !== channelId || current.status !== 'queued') return false;
+      await this.model.updateOne({ _id: id }, { $set: { status: 'sending', 'outbound.attempts': attempts } });
+      const { chatId, kind, body, caption, vcards } = current;
+      this.inFlight.add(channelId, { messageId: id, chatId, kind, body, caption, vcards });
+      return true;
     });
   }
 
   /** sending → queued: the attempt did not reach WhatsApp (session gone, worker stopping). */
   async releaseToQueue(clientIdentifier: string, channelId: string, id: string, reason: string): Promise<void> {
-    await this.writes.run(channelId, () =>
-      this.model.updateOne({ _id: id, clientIdentifier, channelId, status: 'sending' }, { $set: { status: 'queued', statusReason: reason } }),
-    );
+    await this.writes.run(channelId, async () => {
+      const current = await this.findById(clientIdentifier, id);
+      if (!current || current.status !== 'sending') return;
+      await this.model.updateOne({ _id: id }, { $set: { status: 'queued', statusReason: reason } });
+      this.inFlight.settle(channelId, id, false);
+    });
   }
 
   /**
-   * After a send: WhatsApp's id and `sent`, in one write. When an ack already moved the message past
-   * `sent` only the id is recorded (undefined is returned then). If the echo of the message was stored
-   * as a message of its own (it did not match in time), that copy goes: the record the API returned
-   * stays the one true copy. Unique violations from updates are E11000 on MongoDB and a plain error
-   * naming the UNIQUE constraint on FerretDB.
+   * After a send: WhatsApp's id and `sent` in one write. When an ack (through the echo) already moved the
+   * message past `sent`, only the id is recorded and undefined is returned.
    */
-  markSent(
-    clientIdentifier: string,
-    channelId: string,
-    id: string,
-    waMessageId: string | undefined,
-    set: Record<string, unknown> = {},
-  ): Promise<{ message: OutboundMessage; previous: MessageStatus } | undefined> {
+  markSent(clientIdentifier: string, channelId: string, id: string, waMessageId: string | undefined, set: Record<string, unknown> = {}): Promise<Moved | undefined> {
     return this.writes.run(channelId, async () => {
-      const ids = waMessageId ? { waMessageId, waKey: waKey(channelId, waMessageId) } : {};
-      const attempt = async () => {
-        const moved = await this.advanceNow(clientIdentifier, channelId, { id }, 'sent', { ...set, ...ids });
-        if (!moved && waMessageId) await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
-        return moved;
-      };
-      try {
-        return await attempt();
-      } catch (err) {
-        if (!waMessageId || !isUniqueViolation(err)) throw err;
-        await this.model.deleteMany({ clientIdentifier, waKey: ids.waKey, _id: { $ne: id }, fromMe: true, outbound: { $exists: false } });
-        return attempt();
+      let current = await this.findById(clientIdentifier, id);
+      if (!current) return undefined;
+      if (waMessageId && current.waMessageId !== waMessageId) {
+        await this.linkWaId(current, waMessageId);
+        current = { ...current, waMessageId };
       }
+      const moved = await this.advanceNow(current, 'sent', set);
+      if (!moved && Object.keys(set).length) await this.model.updateOne({ _id: id }, { $set: set });
+      // More echoes may still come for several contact cards, or for a forward whose id is not known yet.
+      const more = (current.vcards?.length ?? 0) > 1 || !current.waMessageId;
+      this.inFlight.settle(channelId, id, more);
+      return moved;
     });
   }
 
   /** Records WhatsApp's id on one of our messages without moving its status (tests, imports). */
   async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
-    const ids = { waMessageId, waKey: waKey(channelId, waMessageId) };
     await this.writes.run(channelId, async () => {
-      try {
-        await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        await this.model.deleteMany({ clientIdentifier, waKey: ids.waKey, _id: { $ne: id }, fromMe: true, outbound: { $exists: false } });
-        await this.model.updateOne({ _id: id, clientIdentifier }, { $set: { ...set, ...ids } });
-      }
+      const current = await this.findById(clientIdentifier, id);
+      if (current) await this.linkWaId(current, waMessageId, set);
     });
   }
 
   /** Extra WhatsApp ids of one stored message (one per contact card beyond the first). */
   async addExtraWaIds(clientIdentifier: string, channelId: string, id: string, waMessageIds: string[]): Promise<void> {
     if (waMessageIds.length === 0) return;
-    await this.writes.run(channelId, () => this.model.updateOne({ _id: id, clientIdentifier }, { $addToSet: { 'outbound.extraWaMessageIds': { $each: waMessageIds } } }));
+    await this.writes.run(channelId, async () => {
+      if (await this.findById(clientIdentifier, id)) await this.model.updateOne({ _id: id }, { $addToSet: { 'outbound.extraWaMessageIds': { $each: waMessageIds } } });
+    });
   }
 
+  // ------------------------------------------------------------------------ changes by WhatsApp
+
+  /** A revoke for everyone wins over an earlier delete-for-me; the same outcome twice is no change (undefined). */
   markRevoked(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
-    return this.writes.run(channelId, () => this.markRevokedNow(clientIdentifier, channelId, waMessageId, outcome, by));
-  }
-
-  private async markRevokedNow(clientIdentifier: string, channelId: string, waMessageId: string, outcome: 'revoked' | 'deleted_for_me', by?: string): Promise<MessageView | undefined> {
-    const filter: QueryFilter<Message> = { clientIdentifier, waKey: waKey(channelId, waMessageId) };
-    // A revoke for everyone wins over an earlier delete-for-me; the same outcome twice is no change.
-    filter['revoked.outcome'] = outcome === 'revoked' ? { $ne: 'revoked' } : { $exists: false };
-    const res = await this.model.updateOne(filter, { $set: { revoked: { at: new Date(), outcome, ...(by ? { by } : {}) } } });
-    if (res.modifiedCount === 0) return undefined;
-    return this.findByWaId(clientIdentifier, channelId, waMessageId).then((m) => m && publicView(m));
+    return this.change(clientIdentifier, channelId, waMessageId, (current) => {
+      if (current.revoked?.outcome === 'revoked' || current.revoked?.outcome === outcome) return undefined;
+      return { revoked: { at: new Date(), outcome, ...(by ? { by } : {}) } };
+    });
   }
 
   applyEdit(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
-    return this.writes.run(channelId, () => this.applyEditNow(clientIdentifier, channelId, waMessageId, body));
-  }
-
-  private async applyEditNow(clientIdentifier: string, channelId: string, waMessageId: string, body: string): Promise<MessageView | undefined> {
-    const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
-    if (!current) return undefined;
-    const field = current.media && current.kind !== 'text' ? 'caption' : 'body';
-    if (current[field] === body) return undefined;
-    await this.model.updateOne(
-      { _id: current.id, clientIdentifier },
-      { $set: { [field]: body }, $push: { edits: { body: current[field] ?? '', at: new Date() } } },
-    );
-    return this.findById(clientIdentifier, current.id).then((m) => m && publicView(m));
+    return this.change(clientIdentifier, channelId, waMessageId, (current) => {
+      const field = current.media && current.kind !== 'text' ? 'caption' : 'body';
+      if (current[field] === body) return undefined;
+      return { [field]: body, edits: [...(current.edits ?? []), { body: current[field] ?? '', at: new Date() }] };
+    });
   }
 
   /** One reaction per sender: a new emoji replaces the sender's previous one, '' removes it. */
   applyReaction(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
-    return this.writes.run(channelId, () => this.applyReactionNow(clientIdentifier, channelId, waMessageId, senderId, emoji));
+    return this.change(clientIdentifier, channelId, waMessageId, (current) => {
+      const others = (current.reactions ?? []).filter((r) => r.senderId !== senderId);
+      const previous = (current.reactions ?? []).find((r) => r.senderId === senderId);
+      if ((previous?.emoji ?? '') === emoji) return undefined;
+      // The whole array is rewritten: FerretDB's $pull only removes exact sub-document matches.
+      return { reactions: emoji ? [...others, { senderId, emoji, at: new Date() }] : others };
+    });
   }
 
-  private async applyReactionNow(clientIdentifier: string, channelId: string, waMessageId: string, senderId: string, emoji: string): Promise<MessageView | undefined> {
-    const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
-    if (!current) return undefined;
-    const others = (current.reactions ?? []).filter((r) => r.senderId !== senderId);
-    const previous = (current.reactions ?? []).find((r) => r.senderId === senderId);
-    if ((previous?.emoji ?? '') === emoji) return undefined;
-    // The whole array is rewritten: FerretDB's $pull only removes exact sub-document matches.
-    const reactions = emoji ? [...others, { senderId, emoji, at: new Date() }] : others;
-    await this.model.updateOne({ _id: current.id, clientIdentifier }, { $set: { reactions } });
-    return this.findById(clientIdentifier, current.id).then((m) => m && publicView(m));
+  /** Reads the message, lets `decide` compute the fields to set (undefined = no change), writes them. */
+  private change(clientIdentifier: string, channelId: string, waMessageId: string, decide: (current: OutboundMessage) => Partial<MessageView> | undefined): Promise<MessageView | undefined> {
+    return this.writes.run(channelId, async () => {
+      const current = await this.findByWaId(clientIdentifier, channelId, waMessageId);
+      const set = current && decide(current);
+      if (!current || !set) return undefined;
+      await this.model.updateOne({ _id: current.id }, { $set: set });
+      return publicView({ ...current, ...set, updatedAt: new Date() });
+    });
   }
+
+  // ------------------------------------------------------------------------------------ other
 
   async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery']): Promise<void> {
-    if (!isValidObjectId(messageId)) return;
-    await this.model.updateOne({ _id: messageId, clientIdentifier }, delivery ? { $set: { delivery } } : { $unset: { delivery: 1 } });
+    const current = await this.findById(clientIdentifier, messageId);
+    if (!current) return;
+    await this.writes.run(current.channelId, () => this.model.updateOne({ _id: messageId }, delivery ? { $set: { delivery } } : { $unset: { delivery: 1 } }));
   }
 
   /** Inbound messages whose delivery is still 'pending' (crash recovery), oldest first. System-level. */
   async findPendingDelivery(olderThan: Date, limit: number): Promise<MessageView[]> {
-    const docs = await this.model
-      .find({ 'delivery.state': 'pending', createdAt: { $lt: olderThan } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .lean<MessageDoc[]>();
+    const docs = await this.model.find({ 'delivery.state': 'pending', createdAt: { $lt: olderThan } }).sort({ createdAt: 1 }).limit(limit).lean<MessageDoc[]>();
     return docs.map((d) => publicView(toView(d)));
   }
 
   async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
+    await this.keys.deleteMany({ clientIdentifier, _id: { $regex: `^${channelId}:` } });
+    // Idempotency keys stay: one whose message is gone lets the next call with it store a new message.
     const res = await this.model.deleteMany({ clientIdentifier, channelId });
     return res.deletedCount;
   }

@@ -152,6 +152,19 @@ describe('conversations (SDK 4.1)', () => {
     expect((await acc.get('/conversations/nope')).body.code).toBe('INVALID_ID');
   });
 
+  it('documents conversations and messages in the OpenAPI description', async () => {
+    const res = await fetch(`${t.baseUrl}/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    for (const path of [
+      '/conversations/start/{service}', '/conversations', '/conversations/{id}', '/conversations/{id}/end', '/conversations/{id}/messages',
+      '/contacts/{contactId}/messages', '/messages/send', '/messages/group', '/messages/sticker', '/messages/contacts', '/messages/location',
+      '/messages/address', '/messages/reaction', '/messages/forward', '/messages/delete', '/messages/interactive', '/messages/location-request',
+      '/messages/{id}', '/media/{mediaId}',
+    ]) expect(Object.keys(doc.paths)).toContain(path);
+    expect(Object.keys(doc.paths['/messages/send'].post as object)).toContain('responses');
+  });
+
   it('keeps accounts apart', async () => {
     const mine = await start({ clientProviderId: '5521955554444' });
     const peek = await other.get(`/conversations/${mine.body.id}`);

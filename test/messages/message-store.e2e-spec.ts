@@ -1,3 +1,4 @@
+import { getModelToken } from '@nestjs/mongoose';
 import { MediaStore } from '../../src/media/media.store';
 import { MessageStatusService } from '../../src/messages/message-status.service';
 import { MessagesRepository } from '../../src/messages/messages.repository';
@@ -44,6 +45,14 @@ describe('MessagesRepository and MediaStore', () => {
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results[0].message).toMatchObject({ direction: 'inbound', clientIdentifier: ACC, body: 'hello' });
     expect(await repo.findByWaId('other-account', CH, 'false_5521999999999@c.us_AAA')).toBeUndefined();
+  });
+
+  it('completes a store cut off between its key and its message', async () => {
+    const keys = t.app.get(getModelToken('MessageKey'), { strict: false });
+    await keys.create({ _id: `${CH}:false_x@c.us_CUT`, messageId: '64ef5c84f9deb13269659aaa', clientIdentifier: ACC });
+    const res = await repo.insertInbound(ACC, inbound('false_x@c.us_CUT', { chatId: 'x@c.us' }));
+    expect(res).toMatchObject({ created: true, message: { id: '64ef5c84f9deb13269659aaa', waMessageId: 'false_x@c.us_CUT' } });
+    expect((await repo.findByWaId(ACC, CH, 'false_x@c.us_CUT'))!.id).toBe('64ef5c84f9deb13269659aaa');
   });
 
   it('returns the first message for a repeated idempotency key', async () => {
