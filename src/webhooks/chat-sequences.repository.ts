@@ -10,15 +10,14 @@ export class ChatSequencesRepository {
   constructor(@InjectModel(ChatSequence.name) private readonly model: Model<ChatSequence>) {}
 
   /**
-   * The next number of a chat. An atomic $inc upsert (no projection: FerretDB refuses
-   * findOneAndUpdate with one); two first upserts racing on MongoDB can collide on _id, and
-   * the loser simply increments the row the winner created.
+   * Reserves `count` numbers of a counter and returns the highest. An atomic $inc upsert (no
+   * projection: FerretDB refuses findOneAndUpdate with one); two first upserts racing on
+   * MongoDB can collide on _id, and the loser simply increments the row the winner created.
    */
-  async next(channelId: string, chatId: string): Promise<number> {
-    const _id = `${channelId}:${chatId}`;
+  async reserve(key: string, count: number): Promise<number> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const doc = await this.model.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+        const doc = await this.model.findOneAndUpdate({ _id: key }, { $inc: { seq: count } }, { upsert: true, returnDocument: 'after' }).lean();
         return doc!.seq;
       } catch (err) {
         if (!isUniqueViolation(err) || attempt >= 2) throw err;

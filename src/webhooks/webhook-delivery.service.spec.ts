@@ -16,7 +16,9 @@ class FakeEvents {
   events = new Map<string, DeliverableEvent>();
   updates: AttemptUpdate[] = [];
   closed: { eventId: string; reason: string }[] = [];
+  reads = 0;
   async findForDelivery(eventId: string) {
+    this.reads++;
     return this.events.get(eventId);
   }
   async recordAttempt(eventId: string, u: AttemptUpdate) {
@@ -208,5 +210,19 @@ describe('WebhookDelivery', () => {
     expect(await sut.execute(job)).toEqual({ kind: 'dead', reason: 'ENDPOINT_NOT_FOUND' });
     expect(http.calls).toHaveLength(0);
     expect(events.closed.map((c) => c.reason)).toEqual(['ENDPOINT_DISABLED', 'ENDPOINT_NOT_FOUND']);
+  });
+
+  it("delivers a fresh job's body without reading the outbox, and reads it when not trusted", async () => {
+    const body = JSON.stringify({ version: 1, id: job.eventId, data: { fresh: true } });
+    const fresh = { ...job, fresh: { body, createdAt: Date.now() } };
+    expect(await sut.execute(fresh, true)).toEqual({ kind: 'delivered' });
+    expect(events.reads).toBe(0);
+    expect(http.calls[0].req.body).toBe(body);
+    expect(events.updates[0]).toMatchObject({ state: 'delivered', attempt: { attempt: 1 } });
+
+    events.events.set(job.eventId, event({ state: 'delivered' }));
+    expect(await sut.execute(fresh, false)).toEqual({ kind: 'noop', reason: 'event is delivered' });
+    expect(events.reads).toBe(1);
+    expect(http.calls).toHaveLength(1);
   });
 });

@@ -5,6 +5,12 @@ import { EndpointLimiter } from './endpoint-limiter';
 import { AttemptResult, RetryPolicy } from './retry-policy';
 import { WebhookEndpoints } from './webhook-endpoints';
 import { DeliverableEvent, WebhookEventsRepository } from './webhook-events.repository';
+
+/** What one attempt needs to know about its event. */
+type EventToDeliver = Pick<
+  DeliverableEvent,
+  'eventId' | 'clientIdentifier' | 'channelId' | 'platform' | 'body' | 'state' | 'attemptCount' | 'failures' | 'firstAttemptAt' | 'createdAt'
+>;
 import type { DeliveryJobData, WebhookAttempt } from './webhook-event.types';
 import { WebhookMetrics } from './webhook-metrics';
 import { signWebhook } from './webhook-signer';
@@ -47,7 +53,8 @@ export class WebhookDelivery {
     private readonly config: AppConfig,
   ) {}
 
-  async execute(job: DeliveryJobData): Promise<DeliveryOutcome> {
+  /** `trustFresh`: the job's first run, so the body it carries is the stored event's, untouched. */
+  async execute(job: DeliveryJobData, trustFresh = false): Promise<DeliveryOutcome> {
     const lease = await this.limiter.tryAcquire(job.channelId, job.platform);
     if (!lease) {
       this.metrics.busy.inc();
@@ -60,7 +67,10 @@ export class WebhookDelivery {
       await lease.release().catch((err: unknown) => this.logger.warn({ err }, 'Could not release an endpoint slot; it expires by itself'));
     };
     try {
-      const event = await this.events.findForDelivery(job.eventId);
+      const event: EventToDeliver | undefined =
+        trustFresh && job.fresh
+          ? { ...job, body: job.fresh.body, createdAt: new Date(job.fresh.createdAt), state: 'pending', attemptCount: 0, failures: 0 }
+          : await this.events.findForDelivery(job.eventId);
       if (!event) return { kind: 'noop', reason: 'event not found' };
       if (event.state !== 'pending' && event.state !== 'failed') return { kind: 'noop', reason: `event is ${event.state}` };
 
@@ -101,7 +111,7 @@ export class WebhookDelivery {
     }
   }
 
-  private async conclude(event: DeliverableEvent, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
+  private async conclude(event: EventToDeliver, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
     const now = new Date();
     const latencyMs = now.getTime() - startedAt.getTime();
     const firstAttemptAt = event.firstAttemptAt ?? startedAt;

@@ -91,4 +91,10 @@ export interface DeliveryJobData {
   clientIdentifier: string;
   channelId: string;
   platform: string;
+  /**
+   * Set by the outbox on a newly recorded event: the body, so the first attempt needs no read
+   * of the row it has just written. Dropped after a failed attempt; jobs added by the sweeper
+   * and by replays never carry it, and a stalled or retried job ignores it.
+   */
+  fresh?: { body: string; createdAt: number };
 }

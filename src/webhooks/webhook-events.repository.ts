@@ -30,11 +30,10 @@ export interface AttemptUpdate {
   nextAttemptAt?: Date;
 }
 
-function toRecord(doc: WebhookEvent & { _id?: unknown; __v?: unknown }): WebhookEventRecord {
+function toRecord(doc: WebhookEvent & { __v?: unknown }): WebhookEventRecord {
   const { _id, __v, ...rest } = doc;
-  void _id;
   void __v;
-  return { ...rest, attempts: rest.attempts ?? [] } as WebhookEventRecord;
+  return { eventId: _id, ...rest, attempts: rest.attempts ?? [] } as WebhookEventRecord;
 }
 
 /**
@@ -47,8 +46,9 @@ export class WebhookEventsRepository {
 
   /** Idempotent on eventId: a second insert of the same event reports `created: false`. */
   async insert(event: NewWebhookEvent, now = new Date()): Promise<{ created: boolean }> {
+    const { eventId, ...fields } = event;
     try {
-      await this.model.create({ ...event, attempts: [], attemptCount: 0, failures: 0, replays: 0, nextAttemptAt: now });
+      await this.model.create({ _id: eventId, ...fields, attempts: [], attemptCount: 0, failures: 0, replays: 0, nextAttemptAt: now, createdAt: now, updatedAt: now });
       return { created: true };
     } catch (err) {
       if (isUniqueViolation(err)) return { created: false };
@@ -58,12 +58,12 @@ export class WebhookEventsRepository {
 
   /** System-level: the worker loads the event it was handed by the queue. */
   async findForDelivery(eventId: string): Promise<DeliverableEvent | undefined> {
-    const doc = await this.model.findOne({ eventId }).select({ attempts: 0 }).lean();
+    const doc = await this.model.findOne({ _id: eventId }).select({ attempts: 0 }).lean();
     return doc ? toRecord(doc as WebhookEvent) : undefined;
   }
 
   async findById(clientIdentifier: string, eventId: string): Promise<WebhookEventRecord | undefined> {
-    const doc = await this.model.findOne({ clientIdentifier, eventId }).lean();
+    const doc = await this.model.findOne({ _id: eventId, clientIdentifier }).lean();
     return doc ? toRecord(doc) : undefined;
   }
 
@@ -100,19 +100,19 @@ export class WebhookEventsRepository {
       $inc: { attemptCount: 1, failures: u.consumedRetry ? 1 : 0 },
     };
     if (Object.keys(unset).length) update.$unset = unset;
-    await this.model.updateOne({ eventId }, update);
+    await this.model.updateOne({ _id: eventId }, update);
   }
 
   /** Ends an event without an attempt (its endpoint is gone or disabled). */
   async closeDead(eventId: string, reason: string): Promise<void> {
-    await this.model.updateOne({ eventId }, { $set: { state: 'dead', lastError: reason }, $unset: { nextAttemptAt: '' } });
+    await this.model.updateOne({ _id: eventId }, { $set: { state: 'dead', lastError: reason }, $unset: { nextAttemptAt: '' } });
   }
 
   /** Back to pending with a fresh retry schedule; the attempt log is kept. */
   async resetForReplay(clientIdentifier: string, eventIds: string[], now = new Date()): Promise<number> {
     if (eventIds.length === 0) return 0;
     const res = await this.model.updateMany(
-      { clientIdentifier, eventId: { $in: eventIds } },
+      { _id: { $in: eventIds }, clientIdentifier },
       { $set: { state: 'pending', nextAttemptAt: now, failures: 0 }, $unset: { firstAttemptAt: '' }, $inc: { replays: 1 } },
     );
     return res.modifiedCount;
@@ -124,9 +124,9 @@ export class WebhookEventsRepository {
       .find({ clientIdentifier, channelId, platform, state: { $in: [...REPLAYABLE_STATES] }, createdAt: { $gte: since } })
       .sort({ createdAt: 1 })
       .limit(limit)
-      .select({ eventId: 1 })
+      .select({ _id: 1 })
       .lean();
-    return docs.map((d) => d.eventId);
+    return docs.map((d) => d._id);
   }
 
   /** System-level, for the sweeper: open events whose attempt was due before `dueBefore`. */
@@ -144,7 +144,7 @@ export class WebhookEventsRepository {
   /** System-level: which of these ids are stored (crash recovery of inbound messages). */
   async existingIds(eventIds: string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const docs = await this.model.find({ eventId: { $in: eventIds } }).select({ eventId: 1 }).lean();
-    return new Set(docs.map((d) => d.eventId));
+    const docs = await this.model.find({ _id: { $in: eventIds } }).select({ _id: 1 }).lean();
+    return new Set(docs.map((d) => d._id));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChatSequencesRepository } from './chat-sequences.repository';
+import { ChatSequencer } from './chat-sequencer';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { WEBHOOK_PAYLOAD_VERSION, WebhookEventType, WebhookPayload } from './webhook-event.types';
 import { WebhookMetrics } from './webhook-metrics';
@@ -38,7 +38,7 @@ export class WebhookOutbox {
 
   constructor(
     private readonly events: WebhookEventsRepository,
-    private readonly sequences: ChatSequencesRepository,
+    private readonly sequencer: ChatSequencer,
     private readonly queue: WebhookQueue,
     private readonly metrics: WebhookMetrics,
   ) {}
@@ -46,7 +46,7 @@ export class WebhookOutbox {
   async record(input: RecordEventInput): Promise<RecordedEvent> {
     const eventId = eventIdFor(input.key);
     const createdAt = new Date();
-    const seq = input.chatId ? await this.sequences.next(input.channelId, input.chatId) : undefined;
+    const seq = input.chatId ? await this.sequencer.next(input.channelId, input.chatId) : undefined;
     const payload: WebhookPayload = {
       version: WEBHOOK_PAYLOAD_VERSION,
       id: eventId,
@@ -58,6 +58,7 @@ export class WebhookOutbox {
       chat: input.chatId && seq !== undefined ? { id: input.chatId, seq } : null,
       data: input.data,
     };
+    const body = JSON.stringify(payload);
     const { created } = await this.events.insert(
       {
         eventId,
@@ -67,7 +68,7 @@ export class WebhookOutbox {
         platform: input.platform,
         type: input.type,
         ...(input.chatId ? { chatId: input.chatId, seq } : {}),
-        body: JSON.stringify(payload),
+        body,
         state: 'pending',
       },
       createdAt,
@@ -79,7 +80,13 @@ export class WebhookOutbox {
       return { eventId, created };
     }
     this.metrics.recorded.inc({ type: input.type });
-    await this.queue.addSoon({ eventId, clientIdentifier: input.clientIdentifier, channelId: input.channelId, platform: input.platform });
+    await this.queue.addSoon({
+      eventId,
+      clientIdentifier: input.clientIdentifier,
+      channelId: input.channelId,
+      platform: input.platform,
+      fresh: { body, createdAt: createdAt.getTime() },
+    });
     return { eventId, created };
   }
 }

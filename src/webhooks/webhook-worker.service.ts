@@ -48,7 +48,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<string> {
-    const outcome = await this.delivery.execute(job.data);
+    const firstRun = job.attemptsMade === 0 && !job.stalledCounter;
+    const outcome = await this.delivery.execute(job.data, firstRun);
     const id = job.id!;
     if (outcome.kind !== 'busy') this.busyCount.delete(id);
     switch (outcome.kind) {
@@ -62,6 +63,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         throw new DelayedError();
       }
       case 'retry':
+        // The next run reads the event (attempt count, failures) from the outbox.
+        if (job.data.fresh) await job.updateData({ ...job.data, fresh: undefined });
         await job.moveToDelayed(outcome.at, token);
         throw new DelayedError();
       case 'dead':

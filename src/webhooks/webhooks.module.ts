@@ -7,6 +7,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelsModule } from '../channels/channels.module';
 import { AppConfig } from '../config/app-config';
 import { ChannelWebhookEndpoints } from './channel-webhook-endpoints';
+import { ChatSequencer } from './chat-sequencer';
 import { ChatSequencesRepository } from './chat-sequences.repository';
 import { EndpointLimiter } from './endpoint-limiter';
 import { adminKeyMiddleware } from './queues-board';
@@ -53,6 +54,7 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
   providers: [
     WebhookEventsRepository,
     ChatSequencesRepository,
+    ChatSequencer,
     WebhookQueue,
     WebhookOutbox,
     WebhookDelivery,

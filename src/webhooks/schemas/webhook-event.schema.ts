@@ -19,7 +19,11 @@ const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptDoc);
  */
 @Schema({ collection: 'webhook_events', timestamps: true })
 export class WebhookEvent {
-  @Prop({ required: true, unique: true }) eventId!: string;
+  /**
+   * The event id. Being `_id` makes it unique without a second index, and keeps the worker's
+   * reads and writes on the primary key (FerretDB scans for any other field).
+   */
+  @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) key!: string;
   @Prop({ required: true }) clientIdentifier!: string;
   @Prop({ required: true }) channelId!: string;
@@ -50,7 +54,10 @@ WebhookEventSchema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state
 // Sweeper: open events that are overdue.
 WebhookEventSchema.index({ state: 1, nextAttemptAt: 1 });
 
-/** `webhook_chat_sequences`: one counter per chat (`<channelId>:<chatId>`) for the payload's `chat.seq`. */
+/**
+ * `webhook_chat_sequences`: one counter per chat (`<channelId>:<chatId>`) for the payload's
+ * `chat.seq`; it holds the highest number handed out in blocks (see ChatSequencer).
+ */
 @Schema({ collection: 'webhook_chat_sequences', versionKey: false })
 export class ChatSequence {
   @Prop({ type: String, required: true }) _id!: string;
