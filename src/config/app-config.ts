@@ -57,6 +57,8 @@ export class AppConfig {
     sweepIntervalMs: number;
     /** Lifetime of the signed media URLs put in payloads: longer than the retry schedule. */
     mediaUrlTtlSeconds: number;
+    /** Delivered and dead events are deleted from the delivery log after this many days (0 = keep). */
+    logRetentionDays: number;
   };
 }
 
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       workerConcurrency: vars.WEBHOOK_WORKER_CONCURRENCY ?? 50,
       sweepIntervalMs: vars.WEBHOOK_SWEEP_INTERVAL_MS ?? 30_000,
       mediaUrlTtlSeconds: vars.WEBHOOK_MEDIA_URL_TTL_SECONDS ?? 3 * 24 * 3600,
+      logRetentionDays: vars.WEBHOOK_LOG_RETENTION_DAYS ?? 30,
     },
   };
 }

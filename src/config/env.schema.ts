@@ -161,4 +161,8 @@ export class EnvironmentVariables {
   /** Lifetime of signed media URLs in webhook payloads. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(60)
   WEBHOOK_MEDIA_URL_TTL_SECONDS?: number;
+
+  /** Days delivered and dead events stay in the delivery log (0 = forever). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  WEBHOOK_LOG_RETENTION_DAYS?: number;
 }

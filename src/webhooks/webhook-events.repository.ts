@@ -62,9 +62,10 @@ export class WebhookEventsRepository {
     return doc ? toRecord(doc as WebhookEvent) : undefined;
   }
 
+  /** Read by _id alone (FerretDB pushes down nothing else) and the account checked here. */
   async findById(clientIdentifier: string, eventId: string): Promise<WebhookEventRecord | undefined> {
-    const doc = await this.model.findOne({ _id: eventId, clientIdentifier }).lean();
-    return doc ? toRecord(doc) : undefined;
+    const doc = await this.model.findOne({ _id: eventId }).lean();
+    return doc && doc.clientIdentifier === clientIdentifier ? toRecord(doc) : undefined;
   }
 
   async list(
@@ -108,14 +109,26 @@ export class WebhookEventsRepository {
     await this.model.updateOne({ _id: eventId }, { $set: { state: 'dead', lastError: reason }, $unset: { nextAttemptAt: '' } });
   }
 
-  /** Back to pending with a fresh retry schedule; the attempt log is kept. */
-  async resetForReplay(clientIdentifier: string, eventIds: string[], now = new Date()): Promise<number> {
-    if (eventIds.length === 0) return 0;
-    const res = await this.model.updateMany(
-      { _id: { $in: eventIds }, clientIdentifier },
-      { $set: { state: 'pending', nextAttemptAt: now, failures: 0 }, $unset: { firstAttemptAt: '' }, $inc: { replays: 1 } },
-    );
-    return res.modifiedCount;
+  /**
+   * Back to pending with a fresh retry schedule; the attempt log is kept. Callers pass ids they
+   * read from this account; each update is by _id alone (pushed down on FerretDB).
+   */
+  async resetForReplay(eventIds: string[], now = new Date()): Promise<number> {
+    let modified = 0;
+    for (const _id of eventIds) {
+      const res = await this.model.updateOne(
+        { _id },
+        { $set: { state: 'pending', nextAttemptAt: now, failures: 0 }, $unset: { firstAttemptAt: '' }, $inc: { replays: 1 } },
+      );
+      modified += res.modifiedCount;
+    }
+    return modified;
+  }
+
+  /** System-level retention: finished events (delivered or dead) recorded before `before`. */
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const res = await this.model.deleteMany({ state: { $in: ['delivered', 'dead'] }, createdAt: { $lt: before } });
+    return res.deletedCount;
   }
 
   /** Failed or dead events of one endpoint recorded since a time, oldest first. */

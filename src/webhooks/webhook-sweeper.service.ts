@@ -7,6 +7,7 @@ import { WebhookMetrics } from './webhook-metrics';
 import { WebhookQueue } from './webhook-queue';
 
 const BATCH = 500;
+const RETENTION_EVERY_MS = 3_600_000;
 /** Job-state checks per pass; a huge healthy backlog is not re-read in full every interval. */
 const MAX_CHECKED = 10_000;
 
@@ -25,6 +26,7 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private readonly lockKey: string;
+  private nextRetention = 0;
 
   constructor(
     private readonly events: WebhookEventsRepository,
@@ -60,6 +62,16 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
+  /** Hourly: the delivery log keeps finished events for WEBHOOK_LOG_RETENTION_DAYS. */
+  async pruneLog(now: Date, force = false): Promise<number> {
+    const days = this.config.webhooks.logRetentionDays;
+    if (days <= 0 || (!force && now.getTime() < this.nextRetention)) return 0;
+    this.nextRetention = now.getTime() + RETENTION_EVERY_MS;
+    const deleted = await this.events.deleteFinishedBefore(new Date(now.getTime() - days * 86_400_000));
+    if (deleted > 0) this.logger.log({ deleted, days }, 'Deleted finished webhook events past retention');
+    return deleted;
+  }
+
   /** One pass; returns how many events were re-enqueued. */
   async sweep(now = new Date()): Promise<number> {
     const token = randomUUID();
@@ -86,6 +98,7 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
         this.metrics.requeued.inc({ source: 'lost_job' }, requeued);
         this.logger.warn({ requeued, checked }, 'Re-enqueued webhook events that had no job');
       }
+      await this.pruneLog(now);
       return requeued;
     } finally {
       // Release only our own lock.

@@ -174,6 +174,31 @@ describe('inbound pipeline → webhooks', () => {
     expect(all.some((p) => JSON.stringify(p).includes(ignored.id))).toBe(false);
   });
 
+  it("routes to the open conversation's platform while it is open", async () => {
+    const chatId = '5521988880010@c.us';
+    const channel = (await acc.get(`/channels/${channelId}`)).body;
+    const started = await acc.post('/conversations/start/whatsappweb', {
+      platformConfigId: channel.platformConfigId,
+      channelId,
+      clientProviderId: '5521988880010',
+      userName: 'Conversa',
+      companyName: 'Empresa',
+      platform: 'alt',
+    });
+    expect(started.status).toBeLessThan(300);
+    const conversationId = started.body.id ?? started.body.sessionId;
+    const during = message({ chatId });
+    await receive(during);
+    const routed = await delivered(alt, 'alt', byWaId(during.id));
+    expect(routed.payload.data.conversationId).toBe(conversationId);
+
+    expect((await acc.post(`/conversations/${conversationId}/end`)).status).toBeLessThan(300);
+    const after = message({ chatId });
+    await receive(after);
+    const back = await delivered(start, 'start', byWaId(after.id));
+    expect(back.payload.data.conversationId).toBeUndefined();
+  });
+
   it('delivers group messages with the group as the chat and contact, and the participant as sender', async () => {
     const group = '120363012345678901@g.us';
     const m = message({ chatId: group, isGroup: true, senderId: '5521977770001@c.us', senderName: 'João', body: 'bom dia grupo' });

@@ -260,6 +260,19 @@ describe('webhook delivery', () => {
     await settled(eventId);
   });
 
+  it('deletes finished events past the retention, keeping open ones', async () => {
+    const repo = t.app.get(WebhookEventsRepository);
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const base = { key: 'old', clientIdentifier: 'acc-wh', channelId, platform: 'fast', type: 'message.received' as const, body: '{}' };
+    const delivered = eventIdFor(`old-delivered-${Date.now()}`);
+    const open = eventIdFor(`old-open-${Date.now()}`);
+    await repo.insert({ ...base, eventId: delivered, state: 'delivered' }, old);
+    await repo.insert({ ...base, eventId: open, state: 'failed' }, old);
+    expect(await t.app.get(WebhookSweeper).pruneLog(new Date(), true)).toBeGreaterThanOrEqual(1);
+    expect((await acc.get(`/webhooks/events/${delivered}`)).status).toBe(404);
+    expect((await acc.get(`/webhooks/events/${open}`)).status).toBe(200);
+  });
+
   it('validates list filters', async () => {
     const bad = await acc.get('/webhooks/events?state=lost&since=yesterday');
     expect(bad.status).toBe(400);
