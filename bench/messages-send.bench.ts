@@ -3,7 +3,8 @@
  * (SEND_MIN_INTERVAL_MS=0): API call (POST /messages/send over HTTP) → stored `queued` → the
  * channel's BullMQ queue → worker → whatsapp-web.js in Chromium (sandbox page) → stored `sent`.
  * For one session, then five sessions in parallel: sends per second and p50/p99 from the API
- * call to `sent` (the `message.status` event). Beside them, the engine alone (sendMessage on the
+ * call to `sent` (the `message.status` event), with PER_SESSION calls made IN_FLIGHT at a time per
+ * session (so the latency includes waiting in the queue); then one message at a time on an idle queue. Beside them, the engine alone (sendMessage on the
  * session, no API, no storage) shows what the sandbox browser itself allows.
  *
  *   node_modules/.bin/node --experimental-vm-modules node_modules/jest/bin/jest.js -c bench/jest.bench.config.js bench/messages-send.bench.ts
@@ -23,6 +24,7 @@ const PER_SESSION = Number(process.env.BENCH_SENDS_PER_SESSION ?? 200);
 /** HTTP calls in flight per session (a platform with a few agents typing at once). */
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
 const ENGINE_ONLY_SENDS = 200;
+const IDLE_SENDS = 50;
 const ACC = 'acc-bench-msg';
 
 interface Run {
@@ -142,6 +144,16 @@ describe('bench: outbound sends through the sandbox', () => {
     const one = await run([sessions[0]]);
     const five = await run(sessions);
 
+    // One message at a time on an idle queue: the pipeline's own latency, without queueing behind others.
+    const idle: number[] = [];
+    for (let i = 0; i < IDLE_SENDS; i++) {
+      const at = performance.now();
+      const res = await acc.post('/messages/send', { agentName: 'Bench', sessionId: sessions[0].sessionId, text: `idle ${i}`, showAgentName: false });
+      while (!sentAt.has(res.body.id)) await new Promise((r) => setTimeout(r, 2));
+      idle.push(sentAt.get(res.body.id)! - at);
+    }
+    idle.sort((a, b) => a - b);
+
     // The engine alone, on a channel of its own, last: what one sandbox browser accepts, sequentially
     // (its echoes and acks still flow through the inbound pipeline, but nothing waits for them).
     const session = await t.app.get(SessionRegistry, { strict: false }).requireReady(ACC, engineTarget.channelId);
@@ -162,6 +174,7 @@ describe('bench: outbound sends through the sandbox', () => {
       settings: { perSession: PER_SESSION, inFlightPerSession: IN_FLIGHT, pacing: 'off (SEND_MIN_INTERVAL_MS=0)', database: 'the e2e harness services: FerretDB 1.24.2 on SQLite unless MONGODB_URI was set', loadAverageBefore: loadBefore },
       webhooksReceived,
       engineOnly: { sends: ENGINE_ONLY_SENDS, sendsPerSecond: round(ENGINE_ONLY_SENDS / engineSeconds, 1) },
+      idleOneAtATime: { messages: IDLE_SENDS, p50Ms: round(percentile(idle, 50)), p99Ms: round(percentile(idle, 99)), maxMs: round(idle[idle.length - 1]) },
       oneSession: one,
       fiveSessions: five,
     };
