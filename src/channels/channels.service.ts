@@ -8,7 +8,7 @@ import { ChannelErrorCode } from './channels.errors';
 import { ChannelChange, ChannelRecord, ChannelsRepository } from './channels.repository';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { PlatformEndpoint } from './schemas/channel.schema';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { readSetupBody } from './setup/service-setups';
 import { unique } from './unique-violation';
 import { newWebhookSecret, secretPreview } from './webhook-secret';
@@ -48,7 +48,7 @@ function channelNotFound(channelId: string): AppError {
 @Injectable()
 export class ChannelsService {
   private readonly logger = new Logger(ChannelsService.name);
-  private readonly writes = new KeyedMutex();
+  private readonly writes = new KeyedLock();
 
   constructor(
     private readonly repo: ChannelsRepository,
@@ -182,7 +182,7 @@ export class ChannelsService {
   /**
    * Read-modify-write of one channel, retried when another writer got there first
    * (optimistic `version`; FerretDB has no positional or array-filter updates), and serialised
-   * per channel in this process (FerretDB's conditional updates are not isolated: see KeyedMutex).
+   * per channel in this process (FerretDB's conditional updates are not isolated: see KeyedLock).
    */
   mutate(clientIdentifier: string, channelId: string, decide: (current: ChannelRecord) => ChannelChange): Promise<ChannelRecord> {
     return this.writes.run(channelId, async () => {

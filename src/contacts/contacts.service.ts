@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsService } from '../channels/channels.service';
-import { KeyedMutex } from '../channels/keyed-mutex';
+import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { isUniqueViolation } from '../channels/unique-violation';
 import { AppError } from '../common/errors/app-error';
 import { Page, pageWindow, toPage } from '../common/pagination/pagination';
@@ -34,7 +34,7 @@ export function assertSameId(bodyId: string | undefined, pathId: string, field: 
 @Injectable()
 export class ContactsService implements OnModuleInit {
   /** Per-contact write lock: FerretDB's updates are read-then-write without isolation. */
-  readonly writes = new KeyedMutex();
+  readonly writes = new KeyedLock();
 
   constructor(
     private readonly repo: ContactsRepository,

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types, isValidObjectId } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../common/validation/parse-object-id.pipe';
 import { InFlightSends } from './in-flight-sends';
-import { KeyedLock } from './keyed-lock';
+import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefore } from './message.types';
 import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';

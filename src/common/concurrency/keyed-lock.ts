@@ -1,8 +1,10 @@
 /**
- * Runs tasks one at a time per key, in call order. Used where FerretDB cannot make a write atomic
- * (it applies updates by reading and rewriting whole documents; findOneAndUpdate is not atomic under
- * concurrency, unlike MongoDB's): every writer of a channel's messages lives in the process owning
- * that channel's session, so an in-process lock is enough there. Not reentrant.
+ * Runs tasks one at a time per key, in call order, in this process. Used where FerretDB cannot make
+ * a write atomic: it applies updates by reading and rewriting whole documents, so conditional
+ * updates, `$addToSet` and findOneAndUpdate lose writes under concurrency (MongoDB's do not).
+ * Messages: every writer of a channel's messages lives in the process owning that channel's
+ * session, so the lock is enough. Channels and contacts: a version check keeps several processes
+ * correct on MongoDB; this lock keeps one process correct on FerretDB too. Not reentrant.
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
