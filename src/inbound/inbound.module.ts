@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelsModule } from '../channels/channels.module';
 import { ContactsModule } from '../contacts/contacts.module';
 import { MediaModule } from '../media/media.module';
@@ -8,28 +7,18 @@ import { InboundEventSink } from '../whatsapp/engine/inbound-sink.port';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ChatEventHandler } from './chat-event.handler';
 import { DomainEventWebhooks } from './domain-event-webhooks';
-import { InboundJournalRepository } from './inbound-journal.repository';
 import { InboundMessageHandler } from './inbound-message.handler';
 import { InboundPipeline } from './inbound-pipeline';
 import { InboundRecovery } from './inbound-recovery.service';
 import { InboundRouter } from './inbound-router';
-import { InboundJournalEntry, InboundJournalSchema } from './schemas/inbound-journal.schema';
 
 /**
- * The inbound pipeline: WhatsApp events in (journaled first), stored messages and webhook
- * events out. Provides the InboundEventSink the session manager looks up (ModuleRef, strict: false).
+ * The inbound pipeline: WhatsApp events in, stored messages and webhook events out. Provides
+ * the InboundEventSink the session manager looks up (ModuleRef, strict: false).
  */
 @Module({
-  imports: [
-    MongooseModule.forFeature([{ name: InboundJournalEntry.name, schema: InboundJournalSchema }]),
-    ChannelsModule,
-    ContactsModule,
-    MessagesStoreModule,
-    MediaModule,
-    WebhooksModule,
-  ],
+  imports: [ChannelsModule, ContactsModule, MessagesStoreModule, MediaModule, WebhooksModule],
   providers: [
-    InboundJournalRepository,
     InboundPipeline,
     { provide: InboundEventSink, useExisting: InboundPipeline },
     InboundMessageHandler,

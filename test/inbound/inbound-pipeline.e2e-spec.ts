@@ -1,6 +1,4 @@
 import { DomainEventName, DomainEvents } from '../../src/common/events/domain-events';
-import { InboundJournalRepository } from '../../src/inbound/inbound-journal.repository';
-import { InboundRecovery } from '../../src/inbound/inbound-recovery.service';
 import { MessagesRepository } from '../../src/messages/messages.repository';
 import { InboundEventSink } from '../../src/whatsapp/engine/inbound-sink.port';
 import type { EngineMessage, EngineSession, InboundEngineEvent, MediaPayload } from '../../src/whatsapp/engine/messaging-engine.port';
@@ -138,10 +136,7 @@ describe('inbound pipeline → webhooks', () => {
     });
     const contact = await acc.get(`/contacts/${payload.data.contact.id}`);
     expect(contact.status).toBe(200);
-    const stored = await waitFor('dispatched', async () => {
-      const s = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, m.id);
-      return s?.delivery?.state === 'dispatched' ? s : undefined;
-    });
+    const stored = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, m.id);
     expect(stored).toMatchObject({ direction: 'inbound', status: 'received', delivery: { state: 'dispatched', platform: 'start' } });
   });
 
@@ -171,7 +166,7 @@ describe('inbound pipeline → webhooks', () => {
     expect((await acc.patch(`/contacts/${contactId}`, { isIgnored: true })).status).toBe(200);
     const ignored = message({ chatId: first.chatId, body: 'ninguém me ouve' });
     await receive(ignored);
-    const stored = await waitFor('stored', () => t.app.get(MessagesRepository).findByWaId(ACC, channelId, ignored.id));
+    const stored = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, ignored.id);
     expect(stored).toMatchObject({ body: 'ninguém me ouve', delivery: { state: 'skipped', reason: 'CONTACT_IGNORED' } });
     await send({ type: 'reaction', messageId: ignored.id, chatId: first.chatId, senderId: first.chatId, emoji: '👍', timestamp: 1 });
     await new Promise((r) => setTimeout(r, 500));
@@ -363,17 +358,6 @@ describe('inbound pipeline → webhooks', () => {
     const { payload } = await delivered(start, 'start', byWaId(waId));
     expect(payload.data.message.body).toBe('sobrevivi');
     await waitFor('dispatched', async () => (await repo.findByWaId(ACC, channelId, waId))?.delivery?.state === 'dispatched');
-  });
-
-  it('applies events a dead process left in the journal (journaled, never applied)', async () => {
-    const chatId = '5521988880009@c.us';
-    const m = message({ chatId, body: 'do diário' });
-    // What a process killed right after the journal write leaves behind.
-    await t.app.get(InboundJournalRepository).append(ctx(), { type: 'message', message: m }, new Date(Date.now() - 5_000));
-    await t.app.get(InboundRecovery).recover();
-    const { payload } = await delivered(start, 'start', byWaId(m.id));
-    expect(payload.data.message.body).toBe('do diário');
-    await waitFor('journal emptied', async () => (await t.app.get(InboundJournalRepository).findStale(new Date(), 10)).length === 0);
   });
 
   it('shows every delivery in the log', async () => {
