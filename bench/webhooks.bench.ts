@@ -95,7 +95,7 @@ describe('webhooks bench', () => {
     t = await startTestApp('whbench', {
       WEBHOOK_WORKER_CONCURRENCY: String(CONCURRENCY),
       WEBHOOK_ENDPOINT_CONCURRENCY: String(CONCURRENCY),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     });
   });
   afterAll(async () => {
