@@ -69,6 +69,7 @@ export class WebhookOutbox {
         type: input.type,
         ...(input.chatId ? { chatId: input.chatId, seq } : {}),
         body,
+        state: 'pending',
       },
       createdAt,
     );
@@ -84,7 +85,7 @@ export class WebhookOutbox {
       clientIdentifier: input.clientIdentifier,
       channelId: input.channelId,
       platform: input.platform,
-      fresh: { body, createdAt: createdAt.getTime(), key: input.key, type: input.type, ...(input.chatId ? { chatId: input.chatId, seq } : {}) },
+      fresh: { body, createdAt: createdAt.getTime() },
     });
     return { eventId, created };
   }
