@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DomainEventName } from '../common/events/domain-events';
 import { fromChatId } from '../contacts/contact-identifier';
 import type { ContactView } from '../contacts/contact.types';
@@ -78,7 +77,8 @@ export class ChatEventHandler {
     });
   }
 
-  async group(ctx: EngineContext, e: Group): Promise<void> {
+  /** `entryId`: the journal entry, so a replayed group notification keeps its event id. */
+  async group(ctx: EngineContext, e: Group, entryId: string): Promise<void> {
     const type = e.type === 'group_join' ? DomainEventName.GroupJoin : DomainEventName.GroupLeave;
     let contact: ContactView | undefined;
     try {
@@ -88,9 +88,9 @@ export class ChatEventHandler {
     }
     const route = await this.router.route(ctx.clientIdentifier, ctx.channelId, contact);
     if (!route.deliver) return;
-    // WhatsApp gives group notifications no id we receive: each one is its own event.
+    // WhatsApp gives group notifications no id we receive: the journal entry's id stands in.
     await this.outbox.record({
-      key: `${ctx.channelId}:${type}:${e.groupId}:${randomUUID()}`,
+      key: `${ctx.channelId}:${type}:${e.groupId}:${entryId}`,
       clientIdentifier: ctx.clientIdentifier,
       channelId: ctx.channelId,
       platform: route.platform,

@@ -40,7 +40,8 @@ export class InboundMessageHandler {
     private readonly config: AppConfig,
   ) {}
 
-  async handle(ctx: EngineContext, m: EngineMessage, session: EngineSession): Promise<void> {
+  /** `session`: the live session, for media; without one (recovery after a restart) media is stored as failed. */
+  async handle(ctx: EngineContext, m: EngineMessage, session: EngineSession | undefined): Promise<void> {
     const { clientIdentifier, channelId } = ctx;
     if (m.media) {
       // Media is downloaded once: a replayed or echoed message is already stored.
@@ -119,13 +120,14 @@ export class InboundMessageHandler {
     return this.contacts.findOrCreate(ctx.clientIdentifier, ctx.channelId, { ...id, ...(name ? { name } : {}) });
   }
 
-  private async storeMedia(ctx: EngineContext, m: EngineMessage, session: EngineSession): Promise<MessageMedia> {
+  private async storeMedia(ctx: EngineContext, m: EngineMessage, session: EngineSession | undefined): Promise<MessageMedia> {
     const declared: MessageMedia = {
       mimetype: m.media!.mimetype,
       ...(m.media!.filename ? { filename: m.media!.filename } : {}),
       ...(m.media!.size !== undefined ? { size: m.media!.size } : {}),
     };
     try {
+      if (!session) throw new Error('no live session to download from');
       let timer: NodeJS.Timeout | undefined;
       const payload = await Promise.race([
         session.downloadMedia(m.id),

@@ -1,52 +1,119 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/errors/app-error';
 import { MessageStatusService } from '../messages/message-status.service';
 import { EngineContext, InboundEventSink } from '../whatsapp/engine/inbound-sink.port';
 import type { EngineSession, InboundEngineEvent } from '../whatsapp/engine/messaging-engine.port';
+import { SessionRegistry } from '../whatsapp/sessions/session-registry';
+import { ChannelLanes } from './channel-lanes';
 import { ChatEventHandler } from './chat-event.handler';
+import { InboundJournal, JournalEntry } from './inbound-journal';
 import { InboundMessageHandler } from './inbound-message.handler';
 
 /** Transient failures (a database failover, a Redis restart) are retried this many times, backing off. */
 const ATTEMPTS = 5;
 const BACKOFF_MS = 250;
+/** Events of one channel journaled but not yet applied before the session is made to wait. */
+const MAX_BACKLOG = 1_000;
+/** Events waiting for the journal write before sessions are made to wait; and the largest write. */
+const MAX_BUFFER = 2_000;
+const MAX_BATCH = 500;
+/** How long shutdown waits for journaled events to be applied (the rest is applied at the next boot). */
+const DRAIN_ON_SHUTDOWN_MS = 10_000;
 
 /**
- * The InboundEventSink: every engine event of every session, in order per session (the session
- * manager awaits each call). Stores first, then records webhook events. WhatsApp does not send
- * an event twice on request, so a transient storage failure is retried here before giving up.
+ * The InboundEventSink: every engine event of every session. Events go to the inbound journal
+ * (a Redis stream) first, written in batches (group commit: while one write is in flight the
+ * next events gather, so the journal keeps up with any burst and little waits in memory). Each journaled event is
+ * then applied in its channel's lane, in arrival order: message stored once, webhook events
+ * recorded, journal entry removed. A process that dies leaves its unapplied entries in the
+ * journal; InboundRecovery applies them (at boot and every sweep interval), idempotently.
+ *
+ * `handle` returns once the event is queued for the journal write, so the session hands over
+ * the next event at once; it waits only when the buffer or the channel's lane is full.
  */
 @Injectable()
-export class InboundPipeline extends InboundEventSink {
+export class InboundPipeline extends InboundEventSink implements OnApplicationShutdown {
   private readonly logger = new Logger(InboundPipeline.name);
+  private readonly lanes = new ChannelLanes();
+  private readonly inFlight = new Set<string>();
+  private buffer: { entry: JournalEntry; session: EngineSession }[] = [];
+  private writing?: Promise<void>;
 
   constructor(
+    private readonly journal: InboundJournal,
     private readonly messages: InboundMessageHandler,
     private readonly chats: ChatEventHandler,
     private readonly statuses: MessageStatusService,
+    private readonly moduleRef: ModuleRef,
   ) {
     super();
   }
 
   async handle(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    this.buffer.push({ entry: this.journal.entry(ctx, event), session });
+    this.writing ??= this.writeJournal().finally(() => (this.writing = undefined));
+    // Backpressure: a session that outruns storage waits here.
+    while (this.buffer.length > MAX_BUFFER && this.writing !== undefined) await this.writing;
+    await this.lanes.below(ctx.channelId, MAX_BACKLOG);
+  }
+
+  /** Writes buffered events until none is left; a failed write is retried (same ids) until it succeeds. */
+  private async writeJournal(): Promise<void> {
+    for (let failures = 0; this.buffer.length > 0; ) {
+      const batch = this.buffer.slice(0, MAX_BATCH);
       try {
-        await this.dispatch(ctx, event, session);
-        return;
+        await this.journal.appendMany(batch.map((b) => b.entry));
       } catch (err) {
-        if (err instanceof AppError || attempt >= ATTEMPTS) {
-          this.logger.error({ err, channelId: ctx.channelId, type: event.type, attempt }, 'Inbound event could not be stored');
-          throw err;
-        }
-        this.logger.warn({ err, channelId: ctx.channelId, type: event.type, attempt }, 'Inbound event failed; retrying');
-        await new Promise((r) => setTimeout(r, BACKOFF_MS * 2 ** (attempt - 1)));
+        failures++;
+        this.logger.error({ err, events: batch.length, failures }, 'Could not write inbound events to the journal; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5_000, BACKOFF_MS * 2 ** failures)));
+        continue;
       }
+      failures = 0;
+      this.buffer.splice(0, batch.length);
+      for (const { entry, session } of batch) void this.schedule(entry, session);
     }
   }
 
-  private dispatch(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<unknown> {
+  /** Applies a journal entry in its channel's lane, then removes it. Failures leave it for recovery. */
+  schedule(entry: JournalEntry, session?: EngineSession): Promise<void> {
+    if (this.inFlight.has(entry.id)) return Promise.resolve();
+    this.inFlight.add(entry.id);
+    return this.lanes
+      .push(entry.ctx.channelId, async () => {
+        try {
+          await this.retrying(entry.ctx, entry.event, 'apply', () => this.apply(entry, session));
+          await this.journal.remove(entry);
+        } catch (err) {
+          // A caller error will never succeed: drop it (logged). Anything else stays journaled.
+          if (err instanceof AppError) await this.journal.remove(entry).catch(() => undefined);
+        } finally {
+          this.inFlight.delete(entry.id);
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  isApplying(entryId: string): boolean {
+    return this.inFlight.has(entryId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const drain = async () => {
+      while (this.writing) await this.writing;
+      await this.lanes.drained();
+    };
+    await Promise.race([drain(), new Promise((r) => (timer = setTimeout(r, DRAIN_ON_SHUTDOWN_MS)))]);
+    clearTimeout(timer);
+  }
+
+  private async apply(entry: JournalEntry, live?: EngineSession): Promise<unknown> {
+    const { ctx, event } = entry;
     switch (event.type) {
       case 'message':
-        return this.messages.handle(ctx, event.message, session);
+        return this.messages.handle(ctx, event.message, live ?? (await this.liveSession(ctx)));
       case 'ack':
         // Stored forward-only and published as `message.status`, which DomainEventWebhooks delivers.
         return this.statuses.onAck(ctx, event.messageId, event.ack);
@@ -58,7 +125,31 @@ export class InboundPipeline extends InboundEventSink {
         return this.chats.reaction(ctx, event);
       case 'group_join':
       case 'group_leave':
-        return this.chats.group(ctx, event);
+        return this.chats.group(ctx, event, entry.id);
+    }
+  }
+
+  /** Recovery has no session object: the channel's live one, if this process runs it (for media). */
+  private async liveSession(ctx: EngineContext): Promise<EngineSession | undefined> {
+    try {
+      return await this.moduleRef.get(SessionRegistry, { strict: false }).requireReady(ctx.clientIdentifier, ctx.channelId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async retrying<T>(ctx: EngineContext, event: InboundEngineEvent, step: string, task: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task();
+      } catch (err) {
+        if (err instanceof AppError || attempt >= ATTEMPTS) {
+          this.logger.error({ err, channelId: ctx.channelId, type: event.type, step, attempt }, 'Inbound event failed');
+          throw err;
+        }
+        this.logger.warn({ err, channelId: ctx.channelId, type: event.type, step, attempt }, 'Inbound event failed; retrying');
+        await new Promise((r) => setTimeout(r, BACKOFF_MS * 2 ** (attempt - 1)));
+      }
     }
   }
 }

@@ -7,18 +7,26 @@ import { InboundEventSink } from '../whatsapp/engine/inbound-sink.port';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { ChatEventHandler } from './chat-event.handler';
 import { DomainEventWebhooks } from './domain-event-webhooks';
+import { InboundJournal } from './inbound-journal';
 import { InboundMessageHandler } from './inbound-message.handler';
 import { InboundPipeline } from './inbound-pipeline';
 import { InboundRecovery } from './inbound-recovery.service';
 import { InboundRouter } from './inbound-router';
 
 /**
- * The inbound pipeline: WhatsApp events in, stored messages and webhook events out. Provides
- * the InboundEventSink the session manager looks up (ModuleRef, strict: false).
+ * The inbound pipeline: WhatsApp events in (journaled first), stored messages and webhook
+ * events out. Provides the InboundEventSink the session manager looks up (ModuleRef, strict: false).
  */
 @Module({
-  imports: [ChannelsModule, ContactsModule, MessagesStoreModule, MediaModule, WebhooksModule],
+  imports: [
+    ChannelsModule,
+    ContactsModule,
+    MessagesStoreModule,
+    MediaModule,
+    WebhooksModule,
+  ],
   providers: [
+    InboundJournal,
     InboundPipeline,
     { provide: InboundEventSink, useExisting: InboundPipeline },
     InboundMessageHandler,

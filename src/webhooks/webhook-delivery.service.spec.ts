@@ -7,35 +7,44 @@ import { EndpointLease, EndpointLimiter } from './endpoint-limiter';
 import { RetryPolicy } from './retry-policy';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { WebhookEndpoint, WebhookEndpoints } from './webhook-endpoints';
-import { AttemptUpdate, DeliverableEvent, WebhookEventsRepository } from './webhook-events.repository';
+import { FailureUpdate, WebhookEventsRepository } from './webhook-events.repository';
+import type { WebhookAttempt, WebhookEventRecord } from './webhook-event.types';
 import { WebhookMetrics } from './webhook-metrics';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
+/** The outbox and the finished log, in memory, with what the service did to them. */
 class FakeEvents {
-  events = new Map<string, DeliverableEvent>();
-  updates: AttemptUpdate[] = [];
-  closed: { eventId: string; reason: string }[] = [];
+  events = new Map<string, WebhookEventRecord>();
+  updates: { state: string; consumedRetry: boolean; attempt: WebhookAttempt; firstAttemptAt?: Date }[] = [];
+  finished: WebhookEventRecord[] = [];
   reads = 0;
-  async findForDelivery(eventId: string) {
+  async findOpen(eventId: string) {
     this.reads++;
     return this.events.get(eventId);
   }
-  async recordAttempt(eventId: string, u: AttemptUpdate) {
-    this.updates.push(u);
+  async recordFailure(eventId: string, u: FailureUpdate) {
+    this.updates.push({ state: 'failed', consumedRetry: u.consumedRetry, attempt: u.attempt, firstAttemptAt: u.firstAttemptAt });
     const e = this.events.get(eventId)!;
     this.events.set(eventId, {
       ...e,
-      state: u.state,
+      state: 'failed',
+      attempts: [...e.attempts, u.attempt],
       attemptCount: e.attemptCount + 1,
       failures: e.failures + (u.consumedRetry ? 1 : 0),
       firstAttemptAt: e.firstAttemptAt ?? u.firstAttemptAt,
       nextAttemptAt: u.nextAttemptAt,
     });
   }
-  async closeDead(eventId: string, reason: string) {
-    this.closed.push({ eventId, reason });
-    this.events.set(eventId, { ...this.events.get(eventId)!, state: 'dead' });
+  async finish(e: WebhookEventRecord) {
+    const last = e.attempts[e.attempts.length - 1];
+    if (last && last.attempt > (this.events.get(e.eventId)?.attemptCount ?? 0))
+      this.updates.push({ state: e.state, consumedRetry: false, attempt: last, firstAttemptAt: e.firstAttemptAt });
+    this.finished.push(e);
+    this.events.delete(e.eventId);
+  }
+  get closed() {
+    return this.finished.filter((e) => e.attempts.length === 0).map((e) => ({ eventId: e.eventId, reason: e.lastError }));
   }
 }
 
@@ -70,7 +79,7 @@ class FakeHttp {
   }
 }
 
-function event(overrides: Partial<DeliverableEvent> = {}): DeliverableEvent {
+function event(overrides: Partial<WebhookEventRecord> = {}): WebhookEventRecord {
   const now = new Date();
   return {
     eventId: 'evt_00000000000000000000000000000001',
@@ -81,6 +90,7 @@ function event(overrides: Partial<DeliverableEvent> = {}): DeliverableEvent {
     type: 'message.received',
     body: JSON.stringify({ version: 1, id: 'evt_00000000000000000000000000000001', data: { text: 'oi' } }),
     state: 'pending',
+    attempts: [],
     attemptCount: 0,
     failures: 0,
     replays: 0,
@@ -195,9 +205,9 @@ describe('WebhookDelivery', () => {
     expect(events.updates).toHaveLength(0);
   });
 
-  it('does nothing for an event already delivered (a duplicate job)', async () => {
-    events.events.set(job.eventId, event({ state: 'delivered' }));
-    expect(await sut.execute(job)).toEqual({ kind: 'noop', reason: 'event is delivered' });
+  it('does nothing for an event already finished (a duplicate job)', async () => {
+    events.events.delete(job.eventId);
+    expect(await sut.execute(job)).toEqual({ kind: 'noop', reason: 'event is finished or gone' });
     expect(http.calls).toHaveLength(0);
     expect(limiter.held).toBe(0);
   });
@@ -214,14 +224,14 @@ describe('WebhookDelivery', () => {
 
   it("delivers a fresh job's body without reading the outbox, and reads it when not trusted", async () => {
     const body = JSON.stringify({ version: 1, id: job.eventId, data: { fresh: true } });
-    const fresh = { ...job, fresh: { body, createdAt: Date.now() } };
+    const fresh = { ...job, fresh: { body, createdAt: Date.now(), key: 'k', type: 'message.received' as const, chatId: 'a@c.us', seq: 7 } };
     expect(await sut.execute(fresh, true)).toEqual({ kind: 'delivered' });
     expect(events.reads).toBe(0);
     expect(http.calls[0].req.body).toBe(body);
     expect(events.updates[0]).toMatchObject({ state: 'delivered', attempt: { attempt: 1 } });
+    expect(events.finished[0]).toMatchObject({ eventId: job.eventId, key: 'k', type: 'message.received', chatId: 'a@c.us', seq: 7, body, attemptCount: 1 });
 
-    events.events.set(job.eventId, event({ state: 'delivered' }));
-    expect(await sut.execute(fresh, false)).toEqual({ kind: 'noop', reason: 'event is delivered' });
+    expect(await sut.execute(fresh, false)).toEqual({ kind: 'noop', reason: 'event is finished or gone' });
     expect(events.reads).toBe(1);
     expect(http.calls).toHaveLength(1);
   });

@@ -4,13 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { EndpointLimiter } from './endpoint-limiter';
 import { AttemptResult, RetryPolicy } from './retry-policy';
 import { WebhookEndpoints } from './webhook-endpoints';
-import { DeliverableEvent, WebhookEventsRepository } from './webhook-events.repository';
-
-/** What one attempt needs to know about its event. */
-type EventToDeliver = Pick<
-  DeliverableEvent,
-  'eventId' | 'clientIdentifier' | 'channelId' | 'platform' | 'body' | 'state' | 'attemptCount' | 'failures' | 'firstAttemptAt' | 'createdAt'
->;
+import { WebhookEventsRepository } from './webhook-events.repository';
+import type { WebhookEventRecord } from './webhook-event.types';
 import type { DeliveryJobData, WebhookAttempt } from './webhook-event.types';
 import { WebhookMetrics } from './webhook-metrics';
 import { signWebhook } from './webhook-signer';
@@ -67,17 +62,13 @@ export class WebhookDelivery {
       await lease.release().catch((err: unknown) => this.logger.warn({ err }, 'Could not release an endpoint slot; it expires by itself'));
     };
     try {
-      const event: EventToDeliver | undefined =
-        trustFresh && job.fresh
-          ? { ...job, body: job.fresh.body, createdAt: new Date(job.fresh.createdAt), state: 'pending', attemptCount: 0, failures: 0 }
-          : await this.events.findForDelivery(job.eventId);
-      if (!event) return { kind: 'noop', reason: 'event not found' };
-      if (event.state !== 'pending' && event.state !== 'failed') return { kind: 'noop', reason: `event is ${event.state}` };
+      const event = trustFresh && job.fresh ? this.freshEvent(job, job.fresh) : await this.events.findOpen(job.eventId);
+      if (!event) return { kind: 'noop', reason: 'event is finished or gone' };
 
       const endpoint = await this.endpoints.get(event.clientIdentifier, event.channelId, event.platform);
       if (!endpoint || !endpoint.enabled) {
         const reason = endpoint ? 'ENDPOINT_DISABLED' : 'ENDPOINT_NOT_FOUND';
-        await this.events.closeDead(event.eventId, reason);
+        await this.events.finish({ ...event, state: 'dead', lastError: reason });
         this.metrics.closed.inc({ reason });
         return { kind: 'dead', reason };
       }
@@ -111,7 +102,29 @@ export class WebhookDelivery {
     }
   }
 
-  private async conclude(event: EventToDeliver, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
+  /** The event a fresh job describes, as the outbox has just stored it. */
+  private freshEvent(job: DeliveryJobData, fresh: NonNullable<DeliveryJobData['fresh']>): WebhookEventRecord {
+    const createdAt = new Date(fresh.createdAt);
+    return {
+      eventId: job.eventId,
+      key: fresh.key,
+      clientIdentifier: job.clientIdentifier,
+      channelId: job.channelId,
+      platform: job.platform,
+      type: fresh.type,
+      ...(fresh.chatId ? { chatId: fresh.chatId, seq: fresh.seq } : {}),
+      body: fresh.body,
+      state: 'pending',
+      attempts: [],
+      attemptCount: 0,
+      failures: 0,
+      replays: 0,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  }
+
+  private async conclude(event: WebhookEventRecord, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
     const now = new Date();
     const latencyMs = now.getTime() - startedAt.getTime();
     const firstAttemptAt = event.firstAttemptAt ?? startedAt;
@@ -127,14 +140,26 @@ export class WebhookDelivery {
       ...(error ? { error } : {}),
       outcome,
     };
-    const nextAttemptAt = decision.outcome === 'retry' ? new Date(now.getTime() + decision.delayMs) : undefined;
-    await this.events.recordAttempt(event.eventId, {
-      attempt,
-      state: decision.outcome === 'retry' ? 'failed' : decision.outcome,
-      consumedRetry: decision.outcome !== 'delivered' && (decision.outcome !== 'retry' || decision.consumesRetry),
-      ...(event.firstAttemptAt ? {} : { firstAttemptAt }),
-      ...(nextAttemptAt ? { nextAttemptAt } : {}),
-    });
+    if (decision.outcome === 'retry') {
+      await this.events.recordFailure(event.eventId, {
+        attempt,
+        consumedRetry: decision.consumesRetry,
+        ...(event.firstAttemptAt ? {} : { firstAttemptAt }),
+        nextAttemptAt: new Date(now.getTime() + decision.delayMs),
+      });
+    } else {
+      await this.events.finish({
+        ...event,
+        state: decision.outcome,
+        attempts: [...event.attempts, attempt],
+        attemptCount: event.attemptCount + 1,
+        failures: event.failures + (decision.outcome === 'dead' ? 1 : 0),
+        firstAttemptAt,
+        ...(decision.outcome === 'delivered' ? { deliveredAt: now } : {}),
+        ...(attempt.status !== undefined ? { lastStatus: attempt.status } : {}),
+        ...(error ? { lastError: error } : { lastError: undefined }),
+      });
+    }
     this.metrics.attempts.inc({ outcome });
     this.metrics.attemptDuration.observe({ outcome }, latencyMs / 1000);
 
@@ -143,7 +168,7 @@ export class WebhookDelivery {
         this.metrics.endToEnd.observe((now.getTime() - event.createdAt.getTime()) / 1000);
         return { kind: 'delivered' };
       case 'retry':
-        return { kind: 'retry', at: nextAttemptAt!.getTime() };
+        return { kind: 'retry', at: now.getTime() + decision.delayMs };
       case 'dead':
         if (decision.disableEndpoint) {
           await this.endpoints

@@ -25,10 +25,6 @@ export const WEBHOOK_PAYLOAD_VERSION = 1;
 export const WEBHOOK_EVENT_STATES = ['pending', 'failed', 'delivered', 'dead'] as const;
 export type WebhookEventState = (typeof WEBHOOK_EVENT_STATES)[number];
 
-/** States with a delivery still to come: the sweeper watches these. */
-export const OPEN_STATES: readonly WebhookEventState[] = ['pending', 'failed'];
-/** States a bulk replay picks up. */
-export const REPLAYABLE_STATES: readonly WebhookEventState[] = ['failed', 'dead'];
 
 /** The body every platform receives (JSON, signed with Standard Webhooks). */
 export interface WebhookPayload<D = Record<string, unknown>> {
@@ -96,5 +92,5 @@ export interface DeliveryJobData {
    * of the row it has just written. Dropped after a failed attempt; jobs added by the sweeper
    * and by replays never carry it, and a stalled or retried job ignores it.
    */
-  fresh?: { body: string; createdAt: number };
+  fresh?: { body: string; createdAt: number; key: string; type: WebhookEventType; chatId?: string; seq?: number };
 }

@@ -2,16 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { isUniqueViolation } from './mongo-errors';
-import { WebhookEvent } from './schemas/webhook-event.schema';
-import { OPEN_STATES, REPLAYABLE_STATES, WebhookAttempt, WebhookEventRecord, WebhookEventState, WebhookEventType } from './webhook-event.types';
+import { OUTBOX_MODEL, WebhookEvent } from './schemas/webhook-event.schema';
+import { WebhookAttempt, WebhookEventRecord, WebhookEventState, WebhookEventType } from './webhook-event.types';
 
-export type NewWebhookEvent = Pick<
-  WebhookEventRecord,
-  'eventId' | 'key' | 'clientIdentifier' | 'channelId' | 'platform' | 'type' | 'chatId' | 'seq' | 'body' | 'state'
-> & { lastError?: string };
-
-/** What the delivery worker reads: everything but the (possibly long) attempt log. */
-export type DeliverableEvent = Omit<WebhookEventRecord, 'attempts'>;
+export type NewWebhookEvent = Pick<WebhookEventRecord, 'eventId' | 'key' | 'clientIdentifier' | 'channelId' | 'platform' | 'type' | 'chatId' | 'seq' | 'body'>;
 
 export interface EventListFilter {
   channelId?: string;
@@ -21,34 +15,63 @@ export interface EventListFilter {
   since?: Date;
 }
 
-/** The outcome of one attempt, written with the attempt in one update. */
-export interface AttemptUpdate {
+/** A failed attempt of an open event, written with the attempt in one update. */
+export interface FailureUpdate {
   attempt: WebhookAttempt;
-  state: WebhookEventState;
   consumedRetry: boolean;
   firstAttemptAt?: Date;
-  nextAttemptAt?: Date;
+  nextAttemptAt: Date;
 }
 
-function toRecord(doc: WebhookEvent & { __v?: unknown }): WebhookEventRecord {
+type Doc = WebhookEvent & { __v?: unknown };
+
+function toRecord(doc: Doc): WebhookEventRecord {
   const { _id, __v, ...rest } = doc;
   void __v;
   return { eventId: _id, ...rest, attempts: rest.attempts ?? [] } as WebhookEventRecord;
 }
 
+function toDoc(e: WebhookEventRecord): WebhookEvent {
+  const { eventId, ...rest } = e;
+  return { _id: eventId, ...rest } as WebhookEvent;
+}
+
+const FINISHED: readonly WebhookEventState[] = ['delivered', 'dead'];
+
 /**
- * The webhook_events collection. Account-scoped reads take clientIdentifier first; the
- * worker and the sweeper are system-level (they serve every account) and say so.
+ * The webhook event store: `webhook_outbox` (open events) and `webhook_events` (finished ones),
+ * one logical log. Hot paths touch documents by _id only (the one filter FerretDB pushes down).
+ * Account-scoped reads take clientIdentifier first; the worker and the sweeper are system-level
+ * (they serve every account) and say so.
  */
 @Injectable()
 export class WebhookEventsRepository {
-  constructor(@InjectModel(WebhookEvent.name) private readonly model: Model<WebhookEvent>) {}
+  constructor(
+    @InjectModel(OUTBOX_MODEL) private readonly outbox: Model<WebhookEvent>,
+    @InjectModel(WebhookEvent.name) private readonly finished: Model<WebhookEvent>,
+  ) {}
 
-  /** Idempotent on eventId: a second insert of the same event reports `created: false`. */
+  /**
+   * Stores a new open event. Idempotent on eventId: an event already open or already finished
+   * reports `created: false`.
+   */
   async insert(event: NewWebhookEvent, now = new Date()): Promise<{ created: boolean }> {
+    // findOne, not exists(): FerretDB pushes the _id filter down only without a projection.
+    if (await this.finished.findOne({ _id: event.eventId }).lean()) return { created: false };
     const { eventId, ...fields } = event;
     try {
-      await this.model.create({ _id: eventId, ...fields, attempts: [], attemptCount: 0, failures: 0, replays: 0, nextAttemptAt: now, createdAt: now, updatedAt: now });
+      await this.outbox.create({
+        _id: eventId,
+        ...fields,
+        state: 'pending',
+        attempts: [],
+        attemptCount: 0,
+        failures: 0,
+        replays: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
       return { created: true };
     } catch (err) {
       if (isUniqueViolation(err)) return { created: false };
@@ -56,15 +79,39 @@ export class WebhookEventsRepository {
     }
   }
 
-  /** System-level: the worker loads the event it was handed by the queue. */
-  async findForDelivery(eventId: string): Promise<DeliverableEvent | undefined> {
-    const doc = await this.model.findOne({ _id: eventId }).select({ attempts: 0 }).lean();
-    return doc ? toRecord(doc as WebhookEvent) : undefined;
+  /** System-level: the open event the worker was handed (undefined once finished). */
+  async findOpen(eventId: string): Promise<WebhookEventRecord | undefined> {
+    const doc = await this.outbox.findOne({ _id: eventId }).lean<Doc>();
+    return doc ? toRecord(doc) : undefined;
+  }
+
+  /** Appends a failed attempt and schedules the next one. */
+  async recordFailure(eventId: string, u: FailureUpdate): Promise<void> {
+    const set: Record<string, unknown> = { state: 'failed', nextAttemptAt: u.nextAttemptAt, lastError: u.attempt.error ?? null };
+    if (u.attempt.status !== undefined) set.lastStatus = u.attempt.status;
+    if (u.firstAttemptAt) set.firstAttemptAt = u.firstAttemptAt;
+    await this.outbox.updateOne({ _id: eventId }, { $set: set, $push: { attempts: u.attempt }, $inc: { attemptCount: 1, failures: u.consumedRetry ? 1 : 0 } });
+  }
+
+  /**
+   * Moves a finished event (delivered or dead) from the outbox into the log: the log row first,
+   * so the event is always in one of the two (a crash in between leaves both; the next run of
+   * its job finds it finished).
+   */
+  async finish(event: WebhookEventRecord): Promise<void> {
+    if (!FINISHED.includes(event.state)) throw new Error(`finish() with state ${event.state}`);
+    const { nextAttemptAt: _next, ...rest } = event;
+    try {
+      await this.finished.create(toDoc({ ...rest, updatedAt: new Date() }));
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    await this.outbox.deleteOne({ _id: event.eventId });
   }
 
   /** Read by _id alone (FerretDB pushes down nothing else) and the account checked here. */
   async findById(clientIdentifier: string, eventId: string): Promise<WebhookEventRecord | undefined> {
-    const doc = await this.model.findOne({ _id: eventId }).lean();
+    const doc = (await this.outbox.findOne({ _id: eventId }).lean<Doc>()) ?? (await this.finished.findOne({ _id: eventId }).lean<Doc>());
     return doc && doc.clientIdentifier === clientIdentifier ? toRecord(doc) : undefined;
   }
 
@@ -79,85 +126,76 @@ export class WebhookEventsRepository {
     if (filter.type) query.type = filter.type;
     if (filter.state) query.state = filter.state;
     if (filter.since) query.createdAt = { $gte: filter.since };
-    const [docs, total] = await Promise.all([
-      this.model.find(query).sort({ createdAt: window.order, _id: window.order }).skip(window.skip).limit(window.limit).lean(),
-      this.model.countDocuments(query),
-    ]);
-    return { items: docs.map((d) => toRecord(d)), total };
-  }
-
-  /** Appends the attempt to the log and moves the event to its next state, in one update. */
-  async recordAttempt(eventId: string, u: AttemptUpdate): Promise<void> {
-    const set: Record<string, unknown> = { state: u.state, lastError: u.attempt.error ?? null };
-    if (u.attempt.status !== undefined) set.lastStatus = u.attempt.status;
-    if (u.firstAttemptAt) set.firstAttemptAt = u.firstAttemptAt;
-    if (u.state === 'delivered') set.deliveredAt = u.attempt.at;
-    const unset: Record<string, ''> = {};
-    if (u.nextAttemptAt) set.nextAttemptAt = u.nextAttemptAt;
-    else unset.nextAttemptAt = '';
-    const update: Record<string, unknown> = {
-      $set: set,
-      $push: { attempts: u.attempt },
-      $inc: { attemptCount: 1, failures: u.consumedRetry ? 1 : 0 },
-    };
-    if (Object.keys(unset).length) update.$unset = unset;
-    await this.model.updateOne({ _id: eventId }, update);
-  }
-
-  /** Ends an event without an attempt (its endpoint is gone or disabled). */
-  async closeDead(eventId: string, reason: string): Promise<void> {
-    await this.model.updateOne({ _id: eventId }, { $set: { state: 'dead', lastError: reason }, $unset: { nextAttemptAt: '' } });
+    const sources = filter.state ? [FINISHED.includes(filter.state) ? this.finished : this.outbox] : [this.outbox, this.finished];
+    // Each source sorted the same way; the page is cut from their merge.
+    const upTo = window.skip + window.limit;
+    const parts = await Promise.all(
+      sources.map(async (m) => ({
+        docs: await m.find(query).sort({ createdAt: window.order, _id: window.order }).limit(upTo).lean<Doc[]>(),
+        total: await m.countDocuments(query),
+      })),
+    );
+    const merged = parts
+      .flatMap((p) => p.docs)
+      .sort((a, b) => window.order * (a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)));
+    return { items: merged.slice(window.skip, upTo).map(toRecord), total: parts.reduce((n, p) => n + p.total, 0) };
   }
 
   /**
-   * Back to pending with a fresh retry schedule; the attempt log is kept. Callers pass ids they
-   * read from this account; each update is by _id alone (pushed down on FerretDB).
+   * Back to pending with a fresh retry schedule; the attempt log is kept. Open events are reset
+   * in place, finished ones move back to the outbox. Callers pass ids read from one account.
    */
-  async resetForReplay(eventIds: string[], now = new Date()): Promise<number> {
-    let modified = 0;
+  async reopen(eventIds: string[], now = new Date()): Promise<number> {
+    let reopened = 0;
+    const reset = { state: 'pending' as const, nextAttemptAt: now, failures: 0 };
     for (const _id of eventIds) {
-      const res = await this.model.updateOne(
-        { _id },
-        { $set: { state: 'pending', nextAttemptAt: now, failures: 0 }, $unset: { firstAttemptAt: '' }, $inc: { replays: 1 } },
-      );
-      modified += res.modifiedCount;
+      const open = await this.outbox.updateOne({ _id }, { $set: reset, $unset: { firstAttemptAt: '', deliveredAt: '' }, $inc: { replays: 1 } });
+      if (open.matchedCount === 1) {
+        reopened++;
+        continue;
+      }
+      const done = await this.finished.findOne({ _id }).lean<Doc>();
+      if (!done) continue;
+      const { firstAttemptAt: _f, deliveredAt: _d, ...rest } = done;
+      try {
+        await this.outbox.create({ ...rest, ...reset, state: 'pending' as const, replays: (done.replays ?? 0) + 1, updatedAt: now });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      await this.finished.deleteOne({ _id });
+      reopened++;
     }
-    return modified;
+    return reopened;
   }
 
-  /** System-level retention: finished events (delivered or dead) recorded before `before`. */
-  async deleteFinishedBefore(before: Date): Promise<number> {
-    const res = await this.model.deleteMany({ state: { $in: ['delivered', 'dead'] }, createdAt: { $lt: before } });
-    return res.deletedCount;
-  }
-
-  /** Failed or dead events of one endpoint recorded since a time, oldest first. */
+  /** Failed (open) and dead (finished) events of one endpoint recorded since a time, oldest first. */
   async findReplayable(clientIdentifier: string, channelId: string, platform: string, since: Date, limit: number): Promise<string[]> {
-    const docs = await this.model
-      .find({ clientIdentifier, channelId, platform, state: { $in: [...REPLAYABLE_STATES] }, createdAt: { $gte: since } })
-      .sort({ createdAt: 1 })
-      .limit(limit)
-      .select({ _id: 1 })
-      .lean();
-    return docs.map((d) => d._id);
+    const filter = (state: WebhookEventState) => ({ clientIdentifier, channelId, platform, state, createdAt: { $gte: since } });
+    const [failed, dead] = await Promise.all([
+      this.outbox.find(filter('failed')).sort({ createdAt: 1 }).limit(limit).select({ createdAt: 1 }).lean<Doc[]>(),
+      this.finished.find(filter('dead')).sort({ createdAt: 1 }).limit(limit).select({ createdAt: 1 }).lean<Doc[]>(),
+    ]);
+    return [...failed, ...dead]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit)
+      .map((d) => d._id);
   }
 
   /** System-level, for the sweeper: open events whose attempt was due before `dueBefore`. */
-  async findOverdue(dueBefore: Date, limit: number, skip = 0): Promise<DeliverableEvent[]> {
-    const docs = await this.model
-      .find({ state: { $in: [...OPEN_STATES] }, nextAttemptAt: { $lte: dueBefore } })
+  async findOverdue(dueBefore: Date, limit: number, skip = 0): Promise<WebhookEventRecord[]> {
+    const docs = await this.outbox
+      .find({ nextAttemptAt: { $lte: dueBefore } })
       .sort({ nextAttemptAt: 1, _id: 1 })
       .skip(skip)
       .limit(limit)
       .select({ attempts: 0 })
-      .lean();
-    return docs.map((d) => toRecord(d as WebhookEvent));
+      .lean<Doc[]>();
+    return docs.map(toRecord);
   }
 
-  /** System-level: which of these ids are stored (crash recovery of inbound messages). */
-  async existingIds(eventIds: string[]): Promise<Set<string>> {
-    if (eventIds.length === 0) return new Set();
-    const docs = await this.model.find({ _id: { $in: eventIds } }).select({ _id: 1 }).lean();
-    return new Set(docs.map((d) => d._id));
+  /** System-level retention: finished events recorded before `before`. */
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const res = await this.finished.deleteMany({ createdAt: { $lt: before } });
+    return res.deletedCount;
   }
 }

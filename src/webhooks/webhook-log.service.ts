@@ -79,7 +79,7 @@ export class WebhookLogService {
     await this.assertEndpointUsable(clientIdentifier, e.channelId, e.platform);
     if ((await this.queue.state(eventId)) === 'active')
       throw AppError.conflict(WebhookErrorCode.WEBHOOK_EVENT_IN_FLIGHT, `Event ${eventId} is being delivered right now; try again in a moment`);
-    await this.events.resetForReplay([eventId]);
+    await this.events.reopen([eventId]);
     await this.queue.ensure(this.jobOf(e), { promote: true });
     return summary(await this.require(clientIdentifier, eventId));
   }
@@ -95,7 +95,7 @@ export class WebhookLogService {
     const ids = await this.events.findReplayable(clientIdentifier, channelId, platform, since, MAX_BULK_REPLAY + 1);
     const more = ids.length > MAX_BULK_REPLAY;
     const batch = ids.slice(0, MAX_BULK_REPLAY);
-    await this.events.resetForReplay(batch);
+    await this.events.reopen(batch);
     for (const eventId of batch) {
       await this.queue.ensure({ eventId, clientIdentifier, channelId, platform }, { promote: true });
     }

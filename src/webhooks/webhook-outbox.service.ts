@@ -69,7 +69,6 @@ export class WebhookOutbox {
         type: input.type,
         ...(input.chatId ? { chatId: input.chatId, seq } : {}),
         body,
-        state: 'pending',
       },
       createdAt,
     );
@@ -85,7 +84,7 @@ export class WebhookOutbox {
       clientIdentifier: input.clientIdentifier,
       channelId: input.channelId,
       platform: input.platform,
-      fresh: { body, createdAt: createdAt.getTime() },
+      fresh: { body, createdAt: createdAt.getTime(), key: input.key, type: input.type, ...(input.chatId ? { chatId: input.chatId, seq } : {}) },
     });
     return { eventId, created };
   }

@@ -12,7 +12,14 @@ import { ChatSequencesRepository } from './chat-sequences.repository';
 import { EndpointLimiter } from './endpoint-limiter';
 import { adminKeyMiddleware } from './queues-board';
 import { RetryPolicy } from './retry-policy';
-import { ChatSequence, ChatSequenceSchema, WebhookEvent, WebhookEventSchema } from './schemas/webhook-event.schema';
+import {
+  ChatSequence,
+  ChatSequenceSchema,
+  FinishedEventSchema,
+  OUTBOX_MODEL,
+  OutboxEventSchema,
+  WebhookEvent,
+} from './schemas/webhook-event.schema';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookEventsRepository } from './webhook-events.repository';
@@ -33,7 +40,8 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
 @Module({
   imports: [
     MongooseModule.forFeature([
-      { name: WebhookEvent.name, schema: WebhookEventSchema },
+      { name: OUTBOX_MODEL, schema: OutboxEventSchema, collection: 'webhook_outbox' },
+      { name: WebhookEvent.name, schema: FinishedEventSchema, collection: 'webhook_events' },
       { name: ChatSequence.name, schema: ChatSequenceSchema },
     ]),
     BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),

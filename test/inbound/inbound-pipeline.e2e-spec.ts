@@ -1,5 +1,7 @@
 import { DomainEventName, DomainEvents } from '../../src/common/events/domain-events';
+import { InboundRecovery } from '../../src/inbound/inbound-recovery.service';
 import { MessagesRepository } from '../../src/messages/messages.repository';
+import { RedisClient } from '../../src/redis/redis.module';
 import { InboundEventSink } from '../../src/whatsapp/engine/inbound-sink.port';
 import type { EngineMessage, EngineSession, InboundEngineEvent, MediaPayload } from '../../src/whatsapp/engine/messaging-engine.port';
 import { ApiClient, accountClient } from '../harness/http';
@@ -136,7 +138,10 @@ describe('inbound pipeline → webhooks', () => {
     });
     const contact = await acc.get(`/contacts/${payload.data.contact.id}`);
     expect(contact.status).toBe(200);
-    const stored = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, m.id);
+    const stored = await waitFor('dispatched', async () => {
+      const s = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, m.id);
+      return s?.delivery?.state === 'dispatched' ? s : undefined;
+    });
     expect(stored).toMatchObject({ direction: 'inbound', status: 'received', delivery: { state: 'dispatched', platform: 'start' } });
   });
 
@@ -166,7 +171,7 @@ describe('inbound pipeline → webhooks', () => {
     expect((await acc.patch(`/contacts/${contactId}`, { isIgnored: true })).status).toBe(200);
     const ignored = message({ chatId: first.chatId, body: 'ninguém me ouve' });
     await receive(ignored);
-    const stored = await t.app.get(MessagesRepository).findByWaId(ACC, channelId, ignored.id);
+    const stored = await waitFor('stored', () => t.app.get(MessagesRepository).findByWaId(ACC, channelId, ignored.id));
     expect(stored).toMatchObject({ body: 'ninguém me ouve', delivery: { state: 'skipped', reason: 'CONTACT_IGNORED' } });
     await send({ type: 'reaction', messageId: ignored.id, chatId: first.chatId, senderId: first.chatId, emoji: '👍', timestamp: 1 });
     await new Promise((r) => setTimeout(r, 500));
@@ -358,6 +363,25 @@ describe('inbound pipeline → webhooks', () => {
     const { payload } = await delivered(start, 'start', byWaId(waId));
     expect(payload.data.message.body).toBe('sobrevivi');
     await waitFor('dispatched', async () => (await repo.findByWaId(ACC, channelId, waId))?.delivery?.state === 'dispatched');
+  });
+
+  it('applies the events a dead process left in its journal (journaled, never applied)', async () => {
+    const chatId = '5521988880009@c.us';
+    const m = message({ chatId, body: 'do diário' });
+    // What a process killed right after the journal write leaves behind: its stream, no "alive" key.
+    const redis = t.app.get(RedisClient).redis;
+    const prefix = `${t.config.storage.queuePrefix}:inbound`;
+    const stream = `${prefix}:journal:dead-host:1:abcdef`;
+    await redis.sadd(`${prefix}:journals`, stream);
+    await redis.xadd(stream, '*', 'e', JSON.stringify({ id: 'j-1', ctx: ctx(), event: { type: 'message', message: m }, receivedAt: Date.now() - 5_000 }));
+    await t.app.get(InboundRecovery).recover();
+    const { payload } = await delivered(start, 'start', byWaId(m.id));
+    expect(payload.data.message.body).toBe('do diário');
+    // Applied entries are removed; the emptied journal of the dead process goes at the next pass.
+    await waitFor('entry removed', async () => (await redis.xlen(stream)) === 0);
+    await redis.del(`${prefix}:adopt:dead-host:1:abcdef`);
+    await t.app.get(InboundRecovery).recover();
+    expect(await redis.sismember(`${prefix}:journals`, stream)).toBe(0);
   });
 
   it('shows every delivery in the log', async () => {

@@ -254,7 +254,7 @@ describe('webhook delivery', () => {
     const repo = t.app.get(WebhookEventsRepository);
     const eventId = eventIdFor(`lost-${Date.now()}`);
     const body = JSON.stringify({ version: 1, id: eventId, type: 'message.received', data: {} });
-    await repo.insert({ eventId, key: 'lost', clientIdentifier: 'acc-wh', channelId, platform: 'fast', type: 'message.received', body, state: 'pending' }, new Date(Date.now() - 5_000));
+    await repo.insert({ eventId, key: 'lost', clientIdentifier: 'acc-wh', channelId, platform: 'fast', type: 'message.received', body }, new Date(Date.now() - 5_000));
     expect(await t.app.get(WebhookQueue).state(eventId)).toBe('unknown');
     await t.app.get(WebhookSweeper).sweep();
     await settled(eventId);
@@ -266,8 +266,8 @@ describe('webhook delivery', () => {
     const base = { key: 'old', clientIdentifier: 'acc-wh', channelId, platform: 'fast', type: 'message.received' as const, body: '{}' };
     const delivered = eventIdFor(`old-delivered-${Date.now()}`);
     const open = eventIdFor(`old-open-${Date.now()}`);
-    await repo.insert({ ...base, eventId: delivered, state: 'delivered' }, old);
-    await repo.insert({ ...base, eventId: open, state: 'failed' }, old);
+    await repo.insert({ ...base, eventId: open }, old);
+    await repo.finish({ ...base, eventId: delivered, state: 'delivered', attempts: [], attemptCount: 1, failures: 0, replays: 0, createdAt: old, updatedAt: old });
     expect(await t.app.get(WebhookSweeper).pruneLog(new Date(), true)).toBeGreaterThanOrEqual(1);
     expect((await acc.get(`/webhooks/events/${delivered}`)).status).toBe(404);
     expect((await acc.get(`/webhooks/events/${open}`)).status).toBe(200);

@@ -13,11 +13,15 @@ export class WebhookAttemptDoc {
 const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptDoc);
 
 /**
- * `webhook_events`: the outbox and the delivery log. A row is written before its BullMQ job
- * exists, so Redis losing the job (or a crash between the two) loses nothing: the sweeper
- * re-enqueues open rows that have no live job.
+ * One webhook event with its delivery log. Stored in two collections of the same shape:
+ * - `webhook_outbox`: open events (pending, failed). A row is written before its BullMQ job
+ *   exists, so Redis losing the job (or a crash between the two) loses nothing: the sweeper
+ *   re-enqueues open rows that have no live job.
+ * - `webhook_events`: finished events (delivered, dead), written once when they finish.
+ * The split keeps the rows that are updated (one per attempt) in a collection that holds only
+ * what is in flight: FerretDB scans the whole collection for every update, even by _id.
  */
-@Schema({ collection: 'webhook_events', timestamps: true })
+@Schema({ timestamps: true })
 export class WebhookEvent {
   /**
    * The event id. Being `_id` makes it unique without a second index, and keeps the worker's
@@ -46,13 +50,20 @@ export class WebhookEvent {
   updatedAt!: Date;
 }
 
-export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
-// Delivery log listing of an account (newest first) and its filters.
-WebhookEventSchema.index({ clientIdentifier: 1, createdAt: -1 });
-// Bulk replay: failed events of one endpoint since a time.
-WebhookEventSchema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state: 1, createdAt: 1 });
+function eventSchema() {
+  const schema = SchemaFactory.createForClass(WebhookEvent);
+  // Delivery log listing of an account (newest first) and its filters.
+  schema.index({ clientIdentifier: 1, createdAt: -1 });
+  // Bulk replay: failed or dead events of one endpoint since a time.
+  schema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state: 1, createdAt: 1 });
+  return schema;
+}
+
+export const OUTBOX_MODEL = 'WebhookOutboxEvent';
+export const OutboxEventSchema = eventSchema();
 // Sweeper: open events that are overdue.
-WebhookEventSchema.index({ state: 1, nextAttemptAt: 1 });
+OutboxEventSchema.index({ state: 1, nextAttemptAt: 1 });
+export const FinishedEventSchema = eventSchema();
 
 /**
  * `webhook_chat_sequences`: one counter per chat (`<channelId>:<chatId>`) for the payload's
