@@ -10,7 +10,7 @@ import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { PlatformEndpoint } from './schemas/channel.schema';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { readSetupBody } from './setup/service-setups';
-import { unique } from './unique-violation';
+import { unique } from '../common/database/unique-violation';
 import { newWebhookSecret, secretPreview } from './webhook-secret';
 
 const MAX_WRITE_ATTEMPTS = 5;

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, isValidObjectId } from 'mongoose';
 import { ConversationFilter, ConversationStatus, ConversationView } from './conversation.types';
 import { Conversation } from './schemas/conversation.schema';
+import { isUniqueViolation } from '../common/database/unique-violation';
 
 type ConversationDoc = Conversation & { _id: unknown; createdAt: Date; updatedAt: Date };
 export type NewConversation = Omit<ConversationView, 'id' | 'sessionId' | 'clientIdentifier' | 'status' | 'endedAt' | 'createdAt' | 'updatedAt'> & { openKey: string };
@@ -30,7 +31,7 @@ function toView(doc: ConversationDoc): ConversationView {
   };
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+const isDuplicate = isUniqueViolation;
 
 /** The conversations collection. Every method takes clientIdentifier first and filters by it. */
 @Injectable()

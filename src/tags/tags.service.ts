@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { unique } from '../channels/unique-violation';
+import { unique } from '../common/database/unique-violation';
 import { AppError } from '../common/errors/app-error';
 import type { CreateTagDto, UpdateTagDto } from './dto/tag.dto';
 import { cleanTagName, tagNameKey } from './tag-name';

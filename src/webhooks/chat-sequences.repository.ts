@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isUniqueViolation } from './mongo-errors';
+import { isUniqueViolation } from '../common/database/unique-violation';
 import { ChatSequence } from './schemas/webhook-event.schema';
 
 /** Per-chat counters behind `chat.seq` in payloads. */
