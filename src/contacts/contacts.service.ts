@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsService } from '../channels/channels.service';
 import { KeyedLock } from '../common/concurrency/keyed-lock';
-import { isUniqueViolation } from '../channels/unique-violation';
+import { isUniqueViolation } from '../common/database/unique-violation';
 import { AppError } from '../common/errors/app-error';
 import { Page, pageWindow, toPage } from '../common/pagination/pagination';
 import { TagHooks } from '../tags/tag-hooks';
@@ -13,6 +13,9 @@ import { ContactChange, ContactsRepository } from './contacts.repository';
 import { ContactErrorCode } from './contacts.errors';
 import type { CreateContactDto, UpdateContactDto } from './dto/contact.dto';
 import type { ListContactsQuery } from './dto/list-contacts.query';
+
+/** Chats remembered per process (oldest forgotten first). */
+const CONTACT_ID_CACHE_SIZE = 50_000;
 
 export function contactNotFound(contactId: string): AppError {
   return AppError.notFound(ContactErrorCode.CONTACT_NOT_FOUND, `Contact ${contactId} not found`);
@@ -35,6 +38,12 @@ export function assertSameId(bodyId: string | undefined, pathId: string, field: 
 export class ContactsService implements OnModuleInit {
   /** Per-contact write lock: FerretDB's updates are read-then-write without isolation. */
   readonly writes = new KeyedLock();
+
+  /**
+   * Identifier → contact id for inbound messages: an identifier lookup is not an _id lookup
+   * (FerretDB scans for it); the id of a chat's contact never changes while the contact exists.
+   */
+  private readonly idByIdentifier = new Map<string, string>();
 
   constructor(
     private readonly repo: ContactsRepository,
@@ -149,10 +158,19 @@ export class ContactsService implements OnModuleInit {
    */
   async findOrCreate(clientIdentifier: string, channelId: string, input: { contactIdentifier: string; type: ContactType; name?: string }): Promise<ContactView> {
     const contactIdentifier = normalizeContactIdentifier(input.type, input.contactIdentifier);
+    const cacheKey = `${clientIdentifier}\u0000${channelId}\u0000${contactIdentifier}`;
+    const known = this.idByIdentifier.get(cacheKey);
+    if (known) {
+      // Read by _id, so the contact is always current (ignored flag, platform); the id is
+      // dropped when the contact was deleted or given another identifier.
+      const contact = await this.repo.findById(clientIdentifier, known);
+      if (contact && contact.channelId === channelId && contact.contactIdentifier === contactIdentifier) return contact;
+      this.idByIdentifier.delete(cacheKey);
+    }
     const existing = await this.repo.findByIdentifier(clientIdentifier, channelId, contactIdentifier);
-    if (existing) return existing;
+    if (existing) return this.remember(cacheKey, existing);
     try {
-      return await this.repo.insert(clientIdentifier, {
+      return this.remember(cacheKey, await this.repo.insert(clientIdentifier, {
         channelId,
         contactIdentifier,
         type: input.type,
@@ -160,13 +178,19 @@ export class ContactsService implements OnModuleInit {
         tagIds: [],
         isIgnored: false,
         ...(input.name ? { name: input.name } : {}),
-      });
+      }));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const winner = await this.repo.findByIdentifier(clientIdentifier, channelId, contactIdentifier);
       if (!winner) throw err;
-      return winner;
+      return this.remember(cacheKey, winner);
     }
+  }
+
+  private remember(cacheKey: string, contact: ContactView): ContactView {
+    if (this.idByIdentifier.size >= CONTACT_ID_CACHE_SIZE) this.idByIdentifier.delete(this.idByIdentifier.keys().next().value!);
+    this.idByIdentifier.set(cacheKey, contact.id);
+    return contact;
   }
 
   private async page(clientIdentifier: string, filter: ContactFilter, q: { page?: number; limit?: number; order?: 'asc' | 'desc' }): Promise<Page<ContactView>> {

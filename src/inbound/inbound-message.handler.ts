@@ -68,6 +68,7 @@ export class InboundMessageHandler {
       ...(m.isForwarded ? { isForwarded: true } : {}),
       ...(m.location ? { location: m.location } : {}),
       ...(m.vcards ? { vcards: m.vcards } : {}),
+      ...(m.mentions?.length ? { mentions: m.mentions } : {}),
       ...(media ? { media } : {}),
       status: m.fromMe ? 'sent' : 'received',
       timestamp: new Date(m.timestamp * 1000),
@@ -95,8 +96,9 @@ export class InboundMessageHandler {
       type: DomainEventName.MessageReceived,
       chatId: message.chatId,
       data: messageReceivedData(message, c, this.linker(message.clientIdentifier)),
+      knownNew: created,
     });
-    await this.messages.setDelivery(message.clientIdentifier, message.id, { state: 'dispatched', platform: message.delivery.platform });
+    await this.messages.setDelivery(message.clientIdentifier, message.id, { state: 'dispatched', platform: message.delivery.platform }, message);
   }
 
   private linker(clientIdentifier: string): MediaLinker {

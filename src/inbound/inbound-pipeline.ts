@@ -21,11 +21,24 @@ const MAX_BATCH = 500;
 /** How long shutdown waits for journaled events to be applied (the rest is applied at the next boot). */
 const DRAIN_ON_SHUTDOWN_MS = 10_000;
 
+/** The chat an event belongs to: its events are applied in order, other chats in parallel. */
+function chatOf(event: InboundEngineEvent): string {
+  switch (event.type) {
+    case 'message':
+      return event.message.chatId;
+    case 'group_join':
+    case 'group_leave':
+      return event.groupId;
+    default:
+      return event.chatId;
+  }
+}
+
 /**
  * The InboundEventSink: every engine event of every session. Events go to the inbound journal
  * (a Redis stream) first, written in batches (group commit: while one write is in flight the
  * next events gather, so the journal keeps up with any burst and little waits in memory). Each journaled event is
- * then applied in its channel's lane, in arrival order: message stored once, webhook events
+ * then applied in its chat's lane, in arrival order (chats side by side): message stored once, webhook events
  * recorded, journal entry removed. A process that dies leaves its unapplied entries in the
  * journal; InboundRecovery applies them (at boot and every sweep interval), idempotently.
  *
@@ -81,7 +94,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
     if (this.inFlight.has(entry.id)) return Promise.resolve();
     this.inFlight.add(entry.id);
     return this.lanes
-      .push(entry.ctx.channelId, async () => {
+      .push(entry.ctx.channelId, chatOf(entry.event), async () => {
         try {
           await this.retrying(entry.ctx, entry.event, 'apply', () => this.apply(entry, session));
           await this.journal.remove(entry);

@@ -47,6 +47,8 @@ export interface MessageData {
   location?: MessageView['location'];
   vcards?: string[];
   media?: MediaData;
+  /** WhatsApp ids mentioned in the message (`5521999999999@c.us`); absent when none. */
+  mentions?: string[];
 }
 
 export function contactData(c: ContactView): ContactData {
@@ -92,6 +94,7 @@ export function messageData(m: MessageView, link: MediaLinker): MessageData {
     ...(m.location ? { location: m.location } : {}),
     ...(m.vcards?.length ? { vcards: m.vcards } : {}),
     ...(media ? { media } : {}),
+    ...(m.mentions?.length ? { mentions: m.mentions } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefore } from './message.types';
 import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';
+import { isUniqueViolation } from '../common/database/unique-violation';
 
 export type { MessageDirection, MessageKind, MessageStatus, MessageView } from './message.types';
 
@@ -35,7 +36,7 @@ export function publicView(message: MessageView): MessageView {
 const waKey = (channelId: string, waMessageId: string) => `${channelId}:${waMessageId}`;
 /** Idempotency keys live in message_keys too, prefixed so they can never meet a WhatsApp id. */
 const idemKey = (clientIdentifier: string, key: string) => `idem:${clientIdentifier}:${key}`;
-const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000;
+const isDuplicate = isUniqueViolation;
 
 /**
  * The messages collection (and its WhatsApp-id lookup, message_keys). Every method on account data takes
@@ -106,9 +107,10 @@ export class MessagesRepository implements OnModuleInit {
    */
   async insertInbound(clientIdentifier: string, doc: NewInbound): Promise<{ message: MessageView; created: boolean }> {
     if (!doc.waMessageId) return { message: publicView(await this.create(clientIdentifier, doc)), created: true };
-    const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
-    if (existing) return { message: publicView(existing), created: false };
     if (doc.fromMe) {
+      // A message from the linked phone may be the echo of an API send: look before storing.
+      const existing = await this.findByWaId(clientIdentifier, doc.channelId, doc.waMessageId);
+      if (existing) return { message: publicView(existing), created: false };
       const adopted = await this.adoptEcho(clientIdentifier, doc);
       if (adopted) return { message: publicView(adopted), created: false };
     }
@@ -357,8 +359,9 @@ export class MessagesRepository implements OnModuleInit {
 
   // ------------------------------------------------------------------------------------ other
 
-  async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery']): Promise<void> {
-    const current = await this.findById(clientIdentifier, messageId);
+  /** `stored`: the message as this process just stored or read it (saves reading it again). */
+  async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery'], stored?: Pick<MessageView, 'channelId' | 'clientIdentifier'>): Promise<void> {
+    const current = stored?.clientIdentifier === clientIdentifier ? stored : await this.findById(clientIdentifier, messageId);
     if (!current) return;
     await this.writes.run(current.channelId, () => this.model.updateOne({ _id: messageId }, delivery ? { $set: { delivery } } : { $unset: { delivery: 1 } }));
   }

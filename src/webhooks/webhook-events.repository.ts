@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
-import { isUniqueViolation } from './mongo-errors';
+import { Batcher } from '../common/concurrency/batcher';
+import { isUniqueViolation } from '../common/database/unique-violation';
 import { OUTBOX_MODEL, WebhookEvent } from './schemas/webhook-event.schema';
 import { WebhookAttempt, WebhookEventRecord, WebhookEventState, WebhookEventType } from './webhook-event.types';
 
@@ -36,6 +37,22 @@ function toDoc(e: WebhookEventRecord): WebhookEvent {
   return { _id: eventId, ...rest } as WebhookEvent;
 }
 
+/**
+ * insertMany that keeps going past unique violations (ordered: false) and reports which
+ * positions were already stored; any other failure is thrown. Raw driver call: the documents
+ * are complete, and mongoose would add a round of casting for nothing.
+ */
+async function insertManyIgnoringDuplicates(model: Model<WebhookEvent>, docs: WebhookEvent[]): Promise<Set<number>> {
+  try {
+    await model.collection.insertMany(docs as never[], { ordered: false });
+    return new Set();
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+    if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((w) => !isUniqueViolation(w))) throw err;
+    return new Set(writeErrors.map((w) => w.index));
+  }
+}
+
 const FINISHED: readonly WebhookEventState[] = ['delivered', 'dead'];
 
 /**
@@ -53,31 +70,40 @@ export class WebhookEventsRepository {
 
   /**
    * Stores a new open event. Idempotent on eventId: an event already open or already finished
-   * reports `created: false`.
+   * reports `created: false`. `knownNew`: the caller knows the event was never recorded (its
+   * source was stored just now), so the check against finished events is skipped.
    */
-  async insert(event: NewWebhookEvent, now = new Date()): Promise<{ created: boolean }> {
+  async insert(event: NewWebhookEvent, now = new Date(), knownNew = false): Promise<{ created: boolean }> {
     // findOne, not exists(): FerretDB pushes the _id filter down only without a projection.
-    if (await this.finished.findOne({ _id: event.eventId }).lean()) return { created: false };
+    if (!knownNew && (await this.finished.findOne({ _id: event.eventId }).lean())) return { created: false };
     const { eventId, ...fields } = event;
-    try {
-      await this.outbox.create({
-        _id: eventId,
-        ...fields,
-        state: 'pending',
-        attempts: [],
-        attemptCount: 0,
-        failures: 0,
-        replays: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-      return { created: true };
-    } catch (err) {
-      if (isUniqueViolation(err)) return { created: false };
-      throw err;
-    }
+    const created = await this.inserts.add({
+      _id: eventId,
+      ...fields,
+      state: 'pending',
+      attempts: [],
+      attemptCount: 0,
+      failures: 0,
+      replays: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    } as WebhookEvent);
+    return { created };
   }
+
+  /** One insertMany for every event recorded while the previous one was written. */
+  private readonly inserts = new Batcher<WebhookEvent, boolean>(async (docs) => {
+    const duplicates = await insertManyIgnoringDuplicates(this.outbox, docs);
+    return docs.map((_, i) => !duplicates.has(i));
+  });
+
+  /** Finished events moved in bulk: log rows first, then the outbox rows (see finish). */
+  private readonly finishes = new Batcher<WebhookEvent, void>(async (docs) => {
+    await insertManyIgnoringDuplicates(this.finished, docs);
+    await this.outbox.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    return docs.map(() => undefined);
+  });
 
   /** System-level: the open event the worker was handed (undefined once finished). */
   async findOpen(eventId: string): Promise<WebhookEventRecord | undefined> {
@@ -101,12 +127,9 @@ export class WebhookEventsRepository {
   async finish(event: WebhookEventRecord): Promise<void> {
     if (!FINISHED.includes(event.state)) throw new Error(`finish() with state ${event.state}`);
     const { nextAttemptAt: _next, ...rest } = event;
-    try {
-      await this.finished.create(toDoc({ ...rest, updatedAt: new Date() }));
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-    }
-    await this.outbox.deleteOne({ _id: event.eventId });
+    // Unset fields are left out, as mongoose would (the driver would store them as null).
+    const doc = Object.fromEntries(Object.entries(toDoc({ ...rest, updatedAt: new Date() })).filter(([, v]) => v !== undefined));
+    await this.finishes.add(doc as WebhookEvent);
   }
 
   /** Read by _id alone (FerretDB pushes down nothing else) and the account checked here. */

@@ -20,6 +20,8 @@ export interface RecordEventInput {
   /** The chat the event belongs to; gives the payload its per-chat `seq`. */
   chatId?: string;
   data: Record<string, unknown>;
+  /** The event's source was stored just now, so the event cannot exist yet (skips a lookup). */
+  knownNew?: boolean;
 }
 
 export interface RecordedEvent {
@@ -71,6 +73,7 @@ export class WebhookOutbox {
         body,
       },
       createdAt,
+      input.knownNew === true,
     );
     if (!created) {
       // Already stored (a replayed WhatsApp event, or recovery after a crash): delivered or

@@ -1,0 +1,42 @@
+import { Batcher } from './batcher';
+
+describe('Batcher', () => {
+  it('writes items that arrive during a write together, each caller getting its own result', async () => {
+    const writes: number[][] = [];
+    const b = new Batcher<number, number>(async (items) => {
+      writes.push(items);
+      await new Promise((r) => setTimeout(r, 10));
+      return items.map((i) => i * 10);
+    });
+    const first = b.add(1);
+    const rest = [b.add(2), b.add(3), b.add(4)];
+    expect(await first).toBe(10);
+    expect(await Promise.all(rest)).toEqual([20, 30, 40]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('caps a write at maxBatch items', async () => {
+    const sizes: number[] = [];
+    const b = new Batcher<number, number>(async (items) => {
+      sizes.push(items.length);
+      return items;
+    }, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((i) => b.add(i)));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
+    expect(sizes.reduce((a, n) => a + n, 0)).toBe(5);
+  });
+
+  it('fails only the items whose slot is an Error, or the whole batch when the write throws', async () => {
+    let fail = false;
+    const b = new Batcher<number, number>(async (items) => {
+      if (fail) throw new Error('down');
+      return items.map((i) => (i === 2 ? new Error('dup') : i));
+    });
+    const results = await Promise.allSettled([b.add(1), b.add(2), b.add(3)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    fail = true;
+    await expect(b.add(4)).rejects.toThrow('down');
+    fail = false;
+    await expect(b.add(5)).resolves.toBe(5);
+  });
+});
