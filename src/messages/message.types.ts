@@ -43,6 +43,8 @@ export interface MessageView {
   location?: MessageLocation;
   vcards?: string[];
   media?: MessageMedia;
+  /** WhatsApp ids mentioned in the message (`5521999999999@c.us`, `…@lid`); inbound only, absent when none. */
+  mentions?: string[];
   status: MessageStatus;
   statusReason?: string;
   /** When each status was reached. */

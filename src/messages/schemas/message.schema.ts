@@ -99,6 +99,10 @@ export class Message {
   @Prop({ type: MediaRefSchema })
   media?: MessageMedia;
 
+  /** WhatsApp ids mentioned in an inbound message; absent when none. */
+  @Prop({ type: [String], default: undefined })
+  mentions?: string[];
+
   @Prop({ required: true })
   status!: string;
 
