@@ -98,7 +98,7 @@ export class InboundMessageHandler {
       data: messageReceivedData(message, c, this.linker(message.clientIdentifier)),
       knownNew: created,
     });
-    await this.messages.setDelivery(message.clientIdentifier, message.id, { state: 'dispatched', platform: message.delivery.platform }, message);
+    await this.messages.markDispatched(message, message.delivery.platform);
   }
 
   private linker(clientIdentifier: string): MediaLinker {

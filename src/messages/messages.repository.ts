@@ -7,6 +7,7 @@ import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefore } from './message.types';
 import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';
+import { Batcher } from '../common/concurrency/batcher';
 import { isUniqueViolation } from '../common/database/unique-violation';
 
 export type { MessageDirection, MessageKind, MessageStatus, MessageView } from './message.types';
@@ -359,12 +360,30 @@ export class MessagesRepository implements OnModuleInit {
 
   // ------------------------------------------------------------------------------------ other
 
-  /** `stored`: the message as this process just stored or read it (saves reading it again). */
-  async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery'], stored?: Pick<MessageView, 'channelId' | 'clientIdentifier'>): Promise<void> {
-    const current = stored?.clientIdentifier === clientIdentifier ? stored : await this.findById(clientIdentifier, messageId);
+  async setDelivery(clientIdentifier: string, messageId: string, delivery: MessageView['delivery']): Promise<void> {
+    const current = await this.findById(clientIdentifier, messageId);
     if (!current) return;
     await this.writes.run(current.channelId, () => this.model.updateOne({ _id: messageId }, delivery ? { $set: { delivery } } : { $unset: { delivery: 1 } }));
   }
+
+  /**
+   * Marks an inbound message's event as recorded. Group-committed: one updateMany per platform
+   * for every message marked while the previous write ran (FerretDB scans the collection for
+   * each update, so one scan per burst instead of one per message). Only the inbound message's
+   * chat lane writes it at this point, so no lock is needed.
+   */
+  markDispatched(message: Pick<MessageView, 'id'>, platform: string): Promise<void> {
+    return this.dispatchMarks.add({ id: message.id, platform });
+  }
+
+  private readonly dispatchMarks = new Batcher<{ id: string; platform: string }, void>(async (marks) => {
+    const byPlatform = new Map<string, string[]>();
+    for (const m of marks) byPlatform.set(m.platform, [...(byPlatform.get(m.platform) ?? []), m.id]);
+    for (const [platform, ids] of byPlatform) {
+      await this.model.updateMany({ _id: { $in: ids } }, { $set: { delivery: { state: 'dispatched', platform } } });
+    }
+    return marks.map(() => undefined);
+  });
 
   /** Inbound messages whose delivery is still 'pending' (crash recovery), oldest first. System-level. */
   async findPendingDelivery(olderThan: Date, limit: number): Promise<MessageView[]> {
