@@ -204,16 +204,29 @@ describe('inbound pipeline → webhooks', () => {
     expect(back.payload.data.conversationId).toBeUndefined();
   });
 
-  it('delivers group messages with the group as the chat and contact, and the participant as sender', async () => {
+  it('delivers group messages with the group as the chat and contact, the participant as sender, and their mentions', async () => {
     const group = '120363012345678901@g.us';
-    const m = message({ chatId: group, isGroup: true, senderId: '5521977770001@c.us', senderName: 'João', body: 'bom dia grupo' });
+    const mentions = ['5521977770002@c.us', '5521977770003@c.us'];
+    const m = message({ chatId: group, isGroup: true, senderId: '5521977770001@c.us', senderName: 'João', body: 'bom dia @5521977770002 @5521977770003', mentions });
     m.id = `false_${group}_${wid()}_5521977770001@c.us`;
     await receive(m);
     const { payload } = await delivered(start, 'start', byWaId(m.id));
     expect(payload.chat.id).toBe(group);
-    expect(payload.data.message).toMatchObject({ isGroup: true, sender: { id: '5521977770001@c.us', name: 'João' } });
+    expect(payload.data.message).toMatchObject({ isGroup: true, sender: { id: '5521977770001@c.us', name: 'João' }, mentions });
     expect(payload.data.contact).toMatchObject({ type: 'group', contactIdentifier: group });
     expect(payload.data.contact.name).toBeUndefined();
+    // Stored with the message and shown in its view.
+    const view = await acc.get(`/messages/${payload.data.message.id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.mentions).toEqual(mentions);
+
+    // A message without mentions carries no `mentions` key at all.
+    const plain = message({ chatId: group, isGroup: true, senderId: '5521977770001@c.us', body: 'sem menção', mentions: [] });
+    plain.id = `false_${group}_${wid()}_5521977770001@c.us`;
+    await receive(plain);
+    const without = await delivered(start, 'start', byWaId(plain.id));
+    expect(without.payload.data.message).not.toHaveProperty('mentions');
+    expect((await acc.get(`/messages/${without.payload.data.message.id}`)).body).not.toHaveProperty('mentions');
   });
 
   it('stores media and offers it through an expiring signed URL', async () => {
