@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { DomainEvent, DomainEventName, DomainEvents } from '../common/events/domain-events';
 import type { AckLevel } from '../whatsapp/engine/messaging-engine.port';
 import { MessageStatus, MessageView, OutboundMessage } from './message.types';
 import { MessagesRepository, publicView } from './messages.repository';
@@ -50,16 +50,35 @@ export class MessageStatusService {
     private readonly events: DomainEvents,
   ) {}
 
-  /** Applies an engine ack. Returns the message when its status moved, undefined otherwise. */
+  /**
+   * Applies an engine ack. Returns the message when its status moved, undefined otherwise.
+   *
+   * Its `message.status` is published with publishAndWait, not publish: the inbound pipeline removes
+   * the ack's journal entry once this returns, so this returns only once the webhook is recorded, and
+   * throws when it could not be (the entry stays journaled and is applied again). The status is stored
+   * before: an ack applied again finds the message already at its status and publishes once more
+   * (the webhook's key, message id + status, makes that a no-op when the first one was recorded).
+   */
   async onAck(ctx: MessageContext, waMessageId: string, ack: AckLevel): Promise<MessageView | undefined> {
     const status = ACK_STATUS[ack];
     if (!status) return undefined;
     const moved = await this.repository.advance(ctx.clientIdentifier, ctx.channelId, { waMessageId }, status, status === 'failed' ? { statusReason: 'WHATSAPP_ACK_ERROR' } : {});
     if (moved) {
-      this.publish(moved.message, moved.previous);
+      await this.events.publishAndWait(this.statusEvent(moved.message, moved.previous));
       return publicView(moved.message);
     }
-    if (!(await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId))) this.rememberEarlyAck(ctx.channelId, waMessageId, status);
+    const current = await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId);
+    if (!current) {
+      this.rememberEarlyAck(ctx.channelId, waMessageId, status);
+      return undefined;
+    }
+    // Already at this status through a move (statusTimes has it): the move's webhook may be the one a
+    // crash or a failed recording lost. Messages that started at this status (sent from the phone) never
+    // had a `message.status` for it and get none now.
+    const reachedAt = current.statusTimes?.[status];
+    if (current.status === status && reachedAt) {
+      await this.events.publishAndWait(this.statusEvent(current, previousStatusOf(current), new Date(reachedAt)));
+    }
     return undefined;
   }
 
@@ -103,7 +122,12 @@ export class MessageStatusService {
     }
   }
 
+  /** Fire and forget, as every publisher but the ack path (see onAck): a lost webhook leaves the state readable. */
   private publish(message: MessageView, previous: MessageStatus): void {
+    this.events.publish(this.statusEvent(message, previous));
+  }
+
+  private statusEvent(message: MessageView, previous: MessageStatus, occurredAt = new Date()): DomainEvent {
     const payload: MessageStatusPayload = {
       messageId: message.id,
       waMessageId: message.waMessageId,
@@ -116,15 +140,28 @@ export class MessageStatusService {
       previousStatus: previous,
       ...(message.status === 'failed' && message.statusReason ? { reason: message.statusReason } : {}),
     };
-    this.events.publish({
+    return {
       name: DomainEventName.MessageStatus,
       clientIdentifier: message.clientIdentifier,
       channelId: message.channelId,
-      occurredAt: new Date(),
+      occurredAt,
       payload: payload as unknown as Record<string, unknown>,
-    });
+    };
   }
 }
 
 const ORDER: MessageStatus[] = ['queued', 'sending', 'sent', 'delivered', 'read', 'played'];
 const rank = (s: MessageStatus) => ORDER.indexOf(s);
+
+/**
+ * The status a WhatsApp-acked message left to reach its current one, from the times it reached each:
+ * statuses only move forward, so it is the furthest one recorded before the current. `sending` is
+ * never recorded, but a message with a WhatsApp id left `queued` through it. Without any time, it is
+ * a message the phone sent, which started at `sent`.
+ */
+export function previousStatusOf(message: Pick<MessageView, 'status' | 'statusTimes'>): MessageStatus {
+  const before = message.status === 'failed' ? ORDER.slice(0, rank('sent') + 1) : ORDER.slice(0, rank(message.status));
+  const furthest = before.filter((s) => message.statusTimes?.[s]).at(-1);
+  if (!furthest) return 'sent';
+  return furthest === 'queued' ? 'sending' : furthest;
+}

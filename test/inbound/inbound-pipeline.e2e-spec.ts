@@ -328,6 +328,35 @@ describe('inbound pipeline → webhooks', () => {
     expect(statuses.map((p) => p.data.status)).toEqual(['delivered', 'read']);
   });
 
+  it('records the message.status of an ack applied again after its status was stored without its webhook (crash in between)', async () => {
+    const chatId = '5521988880011@c.us';
+    const repo = t.app.get(MessagesRepository);
+    const { message: out } = await repo.insertOutbound(ACC, {
+      channelId,
+      chatId,
+      isGroup: false,
+      kind: 'text',
+      body: 'ack perdido',
+      platform: 'alt',
+      timestamp: new Date(),
+      outbound: { op: 'send' },
+    });
+    const waId = `true_${chatId}_${wid()}`;
+    await repo.recordSent(ACC, out.id, channelId, waId);
+    await repo.advance(ACC, channelId, { id: out.id }, 'sent');
+    // What a process killed between storing the ack's status and recording its webhook leaves behind.
+    await repo.advance(ACC, channelId, { id: out.id }, 'delivered');
+    // The journal still holds the ack: applied again, it finds the status stored and records the webhook.
+    await send({ type: 'ack', messageId: waId, chatId, ack: 'delivered' });
+    const d = await delivered(alt, 'alt', (p) => p.type === 'message.status' && p.data.waMessageId === waId && p.data.status === 'delivered');
+    expect(d.payload.data).toMatchObject({ messageId: out.id, previousStatus: 'sent', direction: 'outbound', chatId });
+    // Applied once more, it is the same event: nothing new is delivered.
+    await send({ type: 'ack', messageId: waId, chatId, ack: 'delivered' });
+    await new Promise((r) => setTimeout(r, 400));
+    const statuses = alt.received.map((x) => JSON.parse(x.body)).filter((p) => p.type === 'message.status' && p.data.waMessageId === waId);
+    expect(statuses.map((p) => p.data.status)).toEqual(['delivered']);
+  });
+
   it('delivers group joins and leaves', async () => {
     const groupId = '120363099999999999@g.us';
     await send({ type: 'group_join', groupId, participants: ['5521955550001@c.us'], by: '5521955550000@c.us', subtype: 'add' });
