@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../common/auth/auth.decorators';
 import { AppError } from '../common/errors/app-error';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ListWebhookEventsQuery, ReplayEndpointDto } from './dto/webhook-events.dto';
+import { WebhookBulkReplayResponse, WebhookEventDetailResponse, WebhookEventPageResponse, WebhookEventSummaryResponse } from './dto/webhook-log.response';
 import { WebhookLogService } from './webhook-log.service';
 import { EVENT_ID_PATTERN } from './webhooks.constants';
 import { WebhookErrorCode } from './webhooks.errors';
@@ -24,6 +25,7 @@ export class WebhooksController {
 
   @Get('events')
   @ApiOperation({ summary: 'Delivery log: webhook events of the account, newest first, with their delivery state' })
+  @ApiOkResponse({ type: WebhookEventPageResponse })
   @ApiErrors(400, 401, 403)
   list(@AccountId() clientIdentifier: string, @Query() q: ListWebhookEventsQuery) {
     const { channelId, platform, type, state, since } = q;
@@ -33,6 +35,7 @@ export class WebhooksController {
   @Get('events/:eventId')
   @ApiOperation({ summary: 'One event: its payload and every delivery attempt (status, latency, error)' })
   @ApiParam({ name: 'eventId', example: 'evt_3f1c0e9a4b7d2c5e8f0a1b2c3d4e5f60' })
+  @ApiOkResponse({ type: WebhookEventDetailResponse })
   @ApiErrors(401, 403, 404)
   get(@AccountId() clientIdentifier: string, @Param('eventId', ParseEventIdPipe) eventId: string) {
     return this.log.get(clientIdentifier, eventId);
@@ -42,6 +45,7 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Deliver one event again (same webhook-id), whatever its state' })
   @ApiParam({ name: 'eventId', example: 'evt_3f1c0e9a4b7d2c5e8f0a1b2c3d4e5f60' })
+  @ApiAcceptedResponse({ type: WebhookEventSummaryResponse, description: 'The event once reopened and queued again: pending, or already further along' })
   @ApiErrors(401, 403, 404, 409, 422)
   replay(@AccountId() clientIdentifier: string, @Param('eventId', ParseEventIdPipe) eventId: string) {
     return this.log.replay(clientIdentifier, eventId);
@@ -53,6 +57,7 @@ export class WebhooksController {
     summary: 'Deliver again every failed or dead event of one endpoint recorded since a time',
     description: `At most 5,000 events per call, oldest first; \`more: true\` means call again.`,
   })
+  @ApiAcceptedResponse({ type: WebhookBulkReplayResponse })
   @ApiErrors(400, 401, 403, 422)
   replayEndpoint(@AccountId() clientIdentifier: string, @Body() dto: ReplayEndpointDto) {
     return this.log.replayFailed(clientIdentifier, dto.channelId, dto.platform, dto.since);

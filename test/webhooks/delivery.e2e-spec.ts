@@ -283,6 +283,46 @@ describe('webhook delivery', () => {
     expect(page.body.data[0]).not.toHaveProperty('body');
   });
 
+  it('describes the log and replay responses in /docs-json, as the routes answer them', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/docs-json`)).json()) as any;
+    const schemas = doc.components.schemas;
+    const responseOf = (path: string, method: string, status: string) => doc.paths[path][method].responses[status]?.content?.['application/json']?.schema?.$ref;
+    expect(responseOf('/webhooks/events', 'get', '200')).toBe('#/components/schemas/WebhookEventPageResponse');
+    expect(responseOf('/webhooks/events/{eventId}', 'get', '200')).toBe('#/components/schemas/WebhookEventDetailResponse');
+    expect(responseOf('/webhooks/events/{eventId}/replay', 'post', '202')).toBe('#/components/schemas/WebhookEventSummaryResponse');
+    expect(responseOf('/webhooks/replay', 'post', '202')).toBe('#/components/schemas/WebhookBulkReplayResponse');
+    /** Every key of the answer is described, and every required property is in it. */
+    const conforms = (body: Record<string, unknown>, schema: string) => {
+      const s = schemas[schema];
+      expect(s).toBeDefined();
+      expect({ schema, undescribed: Object.keys(body).filter((k) => !(k in s.properties)) }).toEqual({ schema, undescribed: [] });
+      expect({ schema, missing: (s.required ?? []).filter((k: string) => !(k in body)) }).toEqual({ schema, missing: [] });
+    };
+
+    fast.reply = (_req, i) => (i % 2 === 0 ? { status: 500 } : { status: 200 });
+    const { eventId } = await record();
+    const detail = await settled(eventId);
+    expect(detail.attempts.length).toBeGreaterThanOrEqual(1);
+    conforms(detail, 'WebhookEventDetailResponse');
+    for (const a of detail.attempts) conforms(a, 'WebhookAttemptResponse');
+    conforms(detail.payload, 'WebhookPayloadResponse');
+    conforms(detail.payload.chat, 'WebhookChatResponse');
+    expect(schemas.WebhookPayloadResponse.properties.chat.nullable).toBe(true);
+
+    const page = await acc.get(`/webhooks/events?channelId=${channelId}&limit=5`);
+    conforms(page.body, 'WebhookEventPageResponse');
+    for (const e of page.body.data) conforms(e, 'WebhookEventSummaryResponse');
+
+    fast.reply = () => ({ status: 200 });
+    const replayed = await acc.post(`/webhooks/events/${eventId}/replay`);
+    expect(replayed.status).toBe(202);
+    conforms(replayed.body, 'WebhookEventSummaryResponse');
+    const bulk = await acc.post('/webhooks/replay', { channelId, platform: 'fast', since: new Date(Date.now() - 60_000).toISOString() });
+    expect(bulk.status).toBe(202);
+    conforms(bulk.body, 'WebhookBulkReplayResponse');
+    expect(schemas.WebhookBulkReplayResponse.properties.eventIds).toMatchObject({ type: 'array', items: { type: 'string' } });
+  });
+
   it('exposes delivery counters and latency in /metrics', async () => {
     const res = await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: `Bearer ${t.adminKey}` } });
     const text = await res.text();
