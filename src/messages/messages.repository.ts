@@ -8,6 +8,7 @@ import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefo
 import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';
 import { Batcher } from '../common/concurrency/batcher';
+import { insertManyReportingDuplicates } from '../common/database/insert-many';
 import { isUniqueViolation } from '../common/database/unique-violation';
 
 export type { MessageDirection, MessageKind, MessageStatus, MessageView } from './message.types';
@@ -116,27 +117,48 @@ export class MessagesRepository implements OnModuleInit {
       if (adopted) return { message: publicView(adopted), created: false };
     }
     // The key first: its unique _id decides which of two stores wins. A key left without its message
-    // (a crash in between) is completed by the next store of the same WhatsApp id.
+    // (a crash in between) is completed by the next store of the same WhatsApp id. Both writes are
+    // group-committed with the other inbound messages of the moment (one insertMany each).
     const key = waKey(doc.channelId, doc.waMessageId);
     let id = new Types.ObjectId().toHexString();
-    try {
-      await this.keys.create({ _id: key, messageId: id, clientIdentifier });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
+    if (!(await this.keyInserts.add({ _id: key, messageId: id, clientIdentifier }))) {
       const holder = await this.keys.findOne({ _id: key }).lean();
-      if (!holder || holder.clientIdentifier !== clientIdentifier) throw err;
+      if (!holder || holder.clientIdentifier !== clientIdentifier) throw new Error(`Message key ${key} is held by another account`);
       const stored = await this.findById(clientIdentifier, holder.messageId);
       if (stored) return { message: publicView(stored), created: false };
       id = holder.messageId;
     }
-    try {
-      return { message: publicView(await this.create(clientIdentifier, doc, id)), created: true };
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
+    const raw = await this.newDocument(clientIdentifier, doc, id);
+    if (!(await this.messageInserts.add(raw))) {
       const stored = await this.findById(clientIdentifier, id);
-      if (!stored) throw err;
+      if (!stored) throw new Error(`Message ${id} reported as stored but not found`);
       return { message: publicView(stored), created: false };
     }
+    return { message: publicView(toView(raw as unknown as MessageDoc)), created: true };
+  }
+
+  private readonly keyInserts = new Batcher<{ _id: string; messageId: string; clientIdentifier: string }, boolean>(async (docs) => {
+    const duplicates = await insertManyReportingDuplicates(this.keys.collection, docs);
+    return docs.map((_, i) => !duplicates.has(i));
+  });
+
+  private readonly messageInserts = new Batcher<Record<string, unknown>, boolean>(async (docs) => {
+    const duplicates = await insertManyReportingDuplicates(this.model.collection, docs);
+    return docs.map((_, i) => !duplicates.has(i));
+  });
+
+  /** The document `create` would insert (defaults, casting, validation, timestamps), for a batched insert. */
+  private async newDocument(clientIdentifier: string, doc: NewInbound, id: string): Promise<Record<string, unknown>> {
+    const hydrated = new this.model({
+      ...doc,
+      _id: id,
+      clientIdentifier,
+      direction: doc.fromMe ? 'outbound' : 'inbound',
+      waKey: doc.waMessageId ? waKey(doc.channelId, doc.waMessageId) : undefined,
+    });
+    await hydrated.validate();
+    const now = new Date();
+    return { ...(hydrated.toObject() as unknown as Record<string, unknown>), __v: 0, createdAt: now, updatedAt: now };
   }
 
   /**
