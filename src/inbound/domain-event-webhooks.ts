@@ -1,9 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ChannelErrorCode } from '../channels/channels.errors';
+import { AppError } from '../common/errors/app-error';
 import { DomainEvent, DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { ContactsService } from '../contacts/contacts.service';
 import type { MessageStatusPayload } from '../messages/message-status.service';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { InboundRouter } from './inbound-router';
+
+/** A channel deleted meanwhile has no platforms left to tell: nothing to record. */
+function channelGone(err: unknown): undefined {
+  if (err instanceof AppError && err.code === ChannelErrorCode.CHANNEL_NOT_FOUND) return undefined;
+  throw err;
+}
 
 /**
  * Domain events other modules publish that platforms must hear about:
@@ -11,8 +19,11 @@ import { InboundRouter } from './inbound-router';
  *   the message belongs to;
  * - `session.status` (the session manager) goes to every enabled platform of the channel.
  *
- * The bus is in-process and runs after the publisher's own write: a crash in between loses
- * the webhook, not the state (GET the message or the session to read it).
+ * The bus is in-process and runs after the publisher's own write. Acks wait for their webhook
+ * (publishAndWait; an ack applied again after a crash publishes `message.status.repeated`), so
+ * their `message.status` survives a crash; for status moves of the send pipeline and for
+ * `session.status` a crash in between loses the webhook, not the state (GET the message or the
+ * session to read it).
  */
 @Injectable()
 export class DomainEventWebhooks implements OnModuleInit {
@@ -25,6 +36,8 @@ export class DomainEventWebhooks implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on(DomainEventName.MessageStatus, (e) => this.messageStatus(e));
+    // Same payload and key: recorded only if the original never was.
+    this.events.on(DomainEventName.MessageStatusRepeated, (e) => this.messageStatus({ ...e, name: DomainEventName.MessageStatus }));
     this.events.on(DomainEventName.SessionStatus, (e) => this.sessionStatus(e));
   }
 
@@ -34,8 +47,8 @@ export class DomainEventWebhooks implements OnModuleInit {
     if (contact?.isIgnored) return;
     let platform = p.platform;
     if (!platform) {
-      const route = await this.router.route(e.clientIdentifier, e.channelId, contact);
-      if (!route.deliver) return;
+      const route = await this.router.route(e.clientIdentifier, e.channelId, contact).catch(channelGone);
+      if (!route?.deliver) return;
       platform = route.platform;
     }
     await this.outbox.record({
@@ -61,7 +74,7 @@ export class DomainEventWebhooks implements OnModuleInit {
   }
 
   async sessionStatus(e: DomainEvent): Promise<void> {
-    const platforms = await this.router.allPlatforms(e.clientIdentifier, e.channelId);
+    const platforms = (await this.router.allPlatforms(e.clientIdentifier, e.channelId).catch(channelGone)) ?? [];
     const p = e.payload as { state: string; previousState?: string; reason?: string; qr?: boolean; me?: string };
     for (const platform of platforms) {
       await this.outbox.record({

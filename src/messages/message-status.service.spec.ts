@@ -78,7 +78,9 @@ describe('MessageStatusService', () => {
     messages = new FakeMessages();
     recorder = new FakeRecorder();
     const events = new DomainEvents();
+    // As DomainEventWebhooks: both names are recorded under the same key.
     events.on(DomainEventName.MessageStatus, (e) => recorder.handle(e));
+    events.on(DomainEventName.MessageStatusRepeated, (e) => recorder.handle(e));
     sut = new MessageStatusService(messages as unknown as MessagesRepository, events);
   });
 

@@ -56,8 +56,8 @@ export class MessageStatusService {
    * Its `message.status` is published with publishAndWait, not publish: the inbound pipeline removes
    * the ack's journal entry once this returns, so this returns only once the webhook is recorded, and
    * throws when it could not be (the entry stays journaled and is applied again). The status is stored
-   * before: an ack applied again finds the message already at its status and publishes once more
-   * (the webhook's key, message id + status, makes that a no-op when the first one was recorded).
+   * before: an ack applied again finds the message already at its status and publishes
+   * `message.status.repeated` (recorded under the original's key: a no-op when that one was recorded).
    */
   async onAck(ctx: MessageContext, waMessageId: string, ack: AckLevel): Promise<MessageView | undefined> {
     const status = ACK_STATUS[ack];
@@ -77,7 +77,7 @@ export class MessageStatusService {
     // had a `message.status` for it and get none now.
     const reachedAt = current.statusTimes?.[status];
     if (current.status === status && reachedAt) {
-      await this.events.publishAndWait(this.statusEvent(current, previousStatusOf(current), new Date(reachedAt)));
+      await this.events.publishAndWait({ ...this.statusEvent(current, previousStatusOf(current), new Date(reachedAt)), name: DomainEventName.MessageStatusRepeated });
     }
     return undefined;
   }

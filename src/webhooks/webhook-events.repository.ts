@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { Batcher } from '../common/concurrency/batcher';
+import { insertManyReportingDuplicates } from '../common/database/insert-many';
 import { isUniqueViolation } from '../common/database/unique-violation';
 import { OUTBOX_MODEL, WebhookEvent } from './schemas/webhook-event.schema';
 import { WebhookAttempt, WebhookEventRecord, WebhookEventState, WebhookEventType } from './webhook-event.types';
@@ -37,22 +38,6 @@ function toDoc(e: WebhookEventRecord): WebhookEvent {
   return { _id: eventId, ...rest } as WebhookEvent;
 }
 
-/**
- * insertMany that keeps going past unique violations (ordered: false) and reports which
- * positions were already stored; any other failure is thrown. Raw driver call: the documents
- * are complete, and mongoose would add a round of casting for nothing.
- */
-async function insertManyIgnoringDuplicates(model: Model<WebhookEvent>, docs: WebhookEvent[]): Promise<Set<number>> {
-  try {
-    await model.collection.insertMany(docs as never[], { ordered: false });
-    return new Set();
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-    if (!Array.isArray(writeErrors) || writeErrors.length === 0 || writeErrors.some((w) => !isUniqueViolation(w))) throw err;
-    return new Set(writeErrors.map((w) => w.index));
-  }
-}
-
 const FINISHED: readonly WebhookEventState[] = ['delivered', 'dead'];
 
 /**
@@ -69,9 +54,9 @@ export class WebhookEventsRepository {
   ) {}
 
   /**
-   * Stores a new open event. Idempotent on eventId: an event already open or already finished
-   * reports `created: false`. `knownNew`: the caller knows the event was never recorded (its
-   * source was stored just now), so the check against finished events is skipped.
+   * Stores a new open event. Idempotent on eventId: an event already open reports `created:
+   * false`, and so does one already finished unless `knownNew` (the caller checked, or knows the
+   * event was never recorded: its source was stored just now).
    */
   async insert(event: NewWebhookEvent, now = new Date(), knownNew = false): Promise<{ created: boolean }> {
     // findOne, not exists(): FerretDB pushes the _id filter down only without a projection.
@@ -94,16 +79,22 @@ export class WebhookEventsRepository {
 
   /** One insertMany for every event recorded while the previous one was written. */
   private readonly inserts = new Batcher<WebhookEvent, boolean>(async (docs) => {
-    const duplicates = await insertManyIgnoringDuplicates(this.outbox, docs);
+    const duplicates = await insertManyReportingDuplicates(this.outbox.collection, docs);
     return docs.map((_, i) => !duplicates.has(i));
   });
 
   /** Finished events moved in bulk: log rows first, then the outbox rows (see finish). */
   private readonly finishes = new Batcher<WebhookEvent, void>(async (docs) => {
-    await insertManyIgnoringDuplicates(this.finished, docs);
+    await insertManyReportingDuplicates(this.finished.collection, docs);
     await this.outbox.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
     return docs.map(() => undefined);
   });
+
+  /** System-level: whether the event is stored, open or finished (by _id only). */
+  async exists(eventId: string): Promise<boolean> {
+    // findOne, not exists(): FerretDB pushes the _id filter down only without a projection.
+    return !!((await this.outbox.findOne({ _id: eventId }).lean()) ?? (await this.finished.findOne({ _id: eventId }).lean()));
+  }
 
   /** System-level: the open event the worker was handed (undefined once finished). */
   async findOpen(eventId: string): Promise<WebhookEventRecord | undefined> {

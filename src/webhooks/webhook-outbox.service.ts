@@ -47,6 +47,12 @@ export class WebhookOutbox {
 
   async record(input: RecordEventInput): Promise<RecordedEvent> {
     const eventId = eventIdFor(input.key);
+    // An event recorded before (a replayed WhatsApp event, an ack applied again) is found before it
+    // takes a seq number, so a chat's seq has no gaps from duplicates.
+    if (!input.knownNew && (await this.events.exists(eventId))) {
+      this.logger.debug({ eventId, key: input.key }, 'Webhook event already recorded');
+      return { eventId, created: false };
+    }
     const createdAt = new Date();
     const seq = input.chatId ? await this.sequencer.next(input.channelId, input.chatId) : undefined;
     const payload: WebhookPayload = {
@@ -73,7 +79,7 @@ export class WebhookOutbox {
         body,
       },
       createdAt,
-      input.knownNew === true,
+      true,
     );
     if (!created) {
       // Already stored (a replayed WhatsApp event, or recovery after a crash): delivered or

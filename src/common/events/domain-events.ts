@@ -17,6 +17,13 @@ export const DomainEventName = {
   ChannelDeleted: 'channel.deleted',
   ConversationStarted: 'conversation.started',
   ConversationEnded: 'conversation.ended',
+  /**
+   * Internal, never a webhook type: an ack applied again found its status already stored, so
+   * the `message.status` of that move may be the one a crash lost. Its webhook handler records
+   * it under the same key as the original (a no-op when that was recorded). A name of its own so
+   * that listeners of `message.status` still hear each change once.
+   */
+  MessageStatusRepeated: 'message.status.repeated',
 } as const;
 
 export type DomainEventName = (typeof DomainEventName)[keyof typeof DomainEventName];
