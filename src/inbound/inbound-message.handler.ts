@@ -98,7 +98,11 @@ export class InboundMessageHandler {
       data: messageReceivedData(message, c, this.linker(message.clientIdentifier)),
       knownNew: created,
     });
-    await this.messages.markDispatched(message, message.delivery.platform);
+    // Not awaited (the marks are group-committed every few hundred ms): a mark lost in a crash
+    // leaves the message pending, and recovery finds its event already recorded and marks it then.
+    this.messages.markDispatched(message, message.delivery.platform).catch((err: unknown) =>
+      this.logger.warn({ err, messageId: message.id }, 'Could not mark an inbound message dispatched; recovery will'),
+    );
   }
 
   private linker(clientIdentifier: string): MediaLinker {

@@ -79,6 +79,8 @@ export class InboundRecovery implements OnApplicationBootstrap, OnApplicationShu
         await this.handler.afterStore(message, false);
         recovered++;
       }
+      // The marks are group-committed: written before the next page is read, so it holds new ones.
+      await this.messages.flushDispatchMarks();
       done += pending.length;
       if (pending.length < BATCH) break;
     }

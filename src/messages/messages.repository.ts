@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, Types, isValidObjectId } from 'mongoose';
 import { OBJECT_ID_PATTERN } from '../common/validation/parse-object-id.pipe';
@@ -39,6 +39,8 @@ const waKey = (channelId: string, waMessageId: string) => `${channelId}:${waMess
 /** Idempotency keys live in message_keys too, prefixed so they can never meet a WhatsApp id. */
 const idemKey = (clientIdentifier: string, key: string) => `idem:${clientIdentifier}:${key}`;
 const isDuplicate = isUniqueViolation;
+/** How long dispatched marks gather before one updateMany writes them. */
+const DISPATCH_MARK_LINGER_MS = 200;
 
 /**
  * The messages collection (and its WhatsApp-id lookup, message_keys). Every method on account data takes
@@ -53,7 +55,7 @@ const isDuplicate = isUniqueViolation;
  *   and the inbound pipeline, run in the one process owning the channel's WhatsApp session.
  */
 @Injectable()
-export class MessagesRepository implements OnModuleInit {
+export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdown {
   private readonly writes = new KeyedLock();
   /** Our sends awaiting their WhatsApp id, so their echoes are recognised (see InFlightSends). */
   readonly inFlight = new InFlightSends();
@@ -391,21 +393,35 @@ export class MessagesRepository implements OnModuleInit {
   /**
    * Marks an inbound message's event as recorded. Group-committed: one updateMany per platform
    * for every message marked while the previous write ran (FerretDB scans the collection for
-   * each update, so one scan per burst instead of one per message). Only the inbound message's
-   * chat lane writes it at this point, so no lock is needed.
+   * each update, so one scan per burst instead of one per message; the marks linger
+   * DISPATCH_MARK_LINGER_MS to gather). Only the inbound message's chat lane writes it at this
+   * point, so no lock is needed.
    */
   markDispatched(message: Pick<MessageView, 'id'>, platform: string): Promise<void> {
     return this.dispatchMarks.add({ id: message.id, platform });
   }
 
-  private readonly dispatchMarks = new Batcher<{ id: string; platform: string }, void>(async (marks) => {
-    const byPlatform = new Map<string, string[]>();
-    for (const m of marks) byPlatform.set(m.platform, [...(byPlatform.get(m.platform) ?? []), m.id]);
-    for (const [platform, ids] of byPlatform) {
-      await this.model.updateMany({ _id: { $in: ids } }, { $set: { delivery: { state: 'dispatched', platform } } });
-    }
-    return marks.map(() => undefined);
-  });
+  private readonly dispatchMarks = new Batcher<{ id: string; platform: string }, void>(
+    async (marks) => {
+      const byPlatform = new Map<string, string[]>();
+      for (const m of marks) byPlatform.set(m.platform, [...(byPlatform.get(m.platform) ?? []), m.id]);
+      for (const [platform, ids] of byPlatform) {
+        await this.model.updateMany({ _id: { $in: ids } }, { $set: { delivery: { state: 'dispatched', platform } } });
+      }
+      return marks.map(() => undefined);
+    },
+    500,
+    DISPATCH_MARK_LINGER_MS,
+  );
+
+  /** Writes the lingering marks now (recovery between pages; shutdown, before the connection closes). */
+  async flushDispatchMarks(): Promise<void> {
+    await this.dispatchMarks.flushNow();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flushDispatchMarks();
+  }
 
   /** Inbound messages whose delivery is still 'pending' (crash recovery), oldest first. System-level. */
   async findPendingDelivery(olderThan: Date, limit: number): Promise<MessageView[]> {

@@ -102,6 +102,12 @@ export class WebhookDelivery {
     }
   }
 
+  private finishInBackground(event: WebhookEventRecord): void {
+    this.events.finish(event).catch((err: unknown) =>
+      this.logger.error({ err, eventId: event.eventId, state: event.state }, 'Could not move a finished webhook event into the log; the sweeper will deliver it again'),
+    );
+  }
+
   /** The event a fresh job describes, as the outbox has just stored it. */
   private freshEvent(job: DeliveryJobData, fresh: NonNullable<DeliveryJobData['fresh']>): WebhookEventRecord {
     const createdAt = new Date(fresh.createdAt);
@@ -148,7 +154,11 @@ export class WebhookDelivery {
         nextAttemptAt: new Date(now.getTime() + decision.delayMs),
       });
     } else {
-      await this.events.finish({
+      // Not awaited: the move into the log is group-committed (a write every few hundred ms) and
+      // the job need not hold its worker slot for it. A crash before it lands leaves the event
+      // open without a job: the sweeper enqueues it again and it is delivered again, with the
+      // same webhook-id (at least once).
+      this.finishInBackground({
         ...event,
         state: decision.outcome,
         attempts: [...event.attempts, attempt],

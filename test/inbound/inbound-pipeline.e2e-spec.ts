@@ -427,8 +427,12 @@ describe('inbound pipeline → webhooks', () => {
   });
 
   it('shows every delivery in the log', async () => {
-    const log = await acc.get(`/webhooks/events?channelId=${channelId}&type=message.received&limit=100`);
-    expect(log.status).toBe(200);
+    // The log is written in batches a moment after each 2xx.
+    const log = await waitFor('every event delivered in the log', async () => {
+      const page = await acc.get(`/webhooks/events?channelId=${channelId}&type=message.received&limit=100`);
+      expect(page.status).toBe(200);
+      return page.body.data.every((e: any) => e.state === 'delivered') ? page : undefined;
+    });
     expect(log.body.total).toBeGreaterThan(8);
     expect(log.body.data.every((e: any) => e.state === 'delivered')).toBe(true);
   });

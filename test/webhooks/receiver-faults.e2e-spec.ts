@@ -3,7 +3,7 @@ import type { EngineSession } from '../../src/whatsapp/engine/messaging-engine.p
 import { ApiClient, accountClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 import { Auditor } from './fault-support';
-import { WebhookReceiver } from './receiver';
+import { waitFor, WebhookReceiver } from './receiver';
 
 jest.setTimeout(120_000);
 
@@ -96,11 +96,14 @@ describe('delivery through receiver faults', () => {
     auditor.serve(() => ({ status: 200 }));
     const ids = await sending;
     await auditor.allAcknowledged(ids, 60_000);
-    // The log shows the refused attempts before the 2xx.
+    // The log shows the refused attempts before the 2xx (written in batches a moment after it).
     const log = await acc.get(`/webhooks/events?channelId=${channelId}&limit=100&order=asc`);
     const retried = log.body.data.filter((e: { attemptCount: number }) => e.attemptCount > 1);
     expect(retried.length).toBeGreaterThan(0);
-    const detail = await acc.get(`/webhooks/events/${retried[0].eventId}`);
+    const detail = await waitFor('the retried event delivered in the log', async () => {
+      const d = await acc.get(`/webhooks/events/${retried[0].eventId}`);
+      return d.body.state === 'delivered' ? d : undefined;
+    });
     expect(detail.body.attempts[0]).toMatchObject({ outcome: 'retry', error: expect.stringMatching(/^NETWORK/) });
     expect(detail.body.attempts.at(-1)).toMatchObject({ outcome: 'delivered', status: 200 });
     console.log('receiver down/back', { refusedThenDelivered: retried.length, ...expectNoneMissing(ids) });

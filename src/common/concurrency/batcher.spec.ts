@@ -40,3 +40,43 @@ describe('Batcher', () => {
     await expect(b.add(5)).resolves.toBe(5);
   });
 });
+
+describe('Batcher with linger', () => {
+  it('waits lingerMs after the first item so a slow trickle is written in one batch', async () => {
+    const writes: number[][] = [];
+    const b = new Batcher<number, number>(
+      async (items) => {
+        writes.push(items);
+        return items;
+      },
+      500,
+      40,
+    );
+    const all = [b.add(1)];
+    await new Promise((r) => setTimeout(r, 10));
+    all.push(b.add(2));
+    await new Promise((r) => setTimeout(r, 10));
+    all.push(b.add(3));
+    expect(writes).toEqual([]);
+    expect(await Promise.all(all)).toEqual([1, 2, 3]);
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  it('writes at once when maxBatch items are in, and on flushNow', async () => {
+    const writes: number[][] = [];
+    const b = new Batcher<number, number>(
+      async (items) => {
+        writes.push(items);
+        return items;
+      },
+      2,
+      60_000,
+    );
+    await Promise.all([b.add(1), b.add(2)]);
+    expect(writes).toEqual([[1, 2]]);
+    const third = b.add(3);
+    await b.flushNow();
+    await expect(third).resolves.toBe(3);
+    expect(writes).toEqual([[1, 2], [3]]);
+  });
+});

@@ -6,19 +6,33 @@
  *
  * `write` returns one result per item, in order; an Error in a slot fails that item only. A
  * thrown error fails the whole batch.
+ *
+ * `lingerMs` > 0 makes a write wait that long after its first item (or until `maxBatch` items
+ * are in): for writes nobody waits on whose cost does not grow with the batch (FerretDB scans the
+ * whole collection once per update or delete, whatever the number of ids).
  */
 export class Batcher<I, R> {
   private queue: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
 
+  private draining = false;
+  private lingering?: { timer: NodeJS.Timeout; wake: () => void };
+
   constructor(
     private readonly write: (items: I[]) => Promise<(R | Error)[]>,
     private readonly maxBatch = 500,
+    private readonly lingerMs = 0,
   ) {}
+
+  /** Items waiting for a write (not counting the one in flight). */
+  get waiting(): number {
+    return this.queue.length;
+  }
 
   add(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.lingering?.wake();
       if (!this.flushing) void this.flush();
     });
   }
@@ -27,6 +41,7 @@ export class Batcher<I, R> {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        if (this.lingerMs > 0 && !this.draining && this.queue.length < this.maxBatch) await this.linger();
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const results = await this.write(batch.map((b) => b.item));
@@ -42,5 +57,28 @@ export class Batcher<I, R> {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Writes everything waiting now, without lingering (shutdown). */
+  async flushNow(): Promise<void> {
+    this.draining = true;
+    try {
+      this.lingering?.wake();
+      while (this.flushing) await new Promise((r) => setImmediate(r));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private linger(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.lingering = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, this.lingerMs);
+      this.lingering = { timer, wake };
+    });
   }
 }
