@@ -41,6 +41,8 @@ const idemKey = (clientIdentifier: string, key: string) => `idem:${clientIdentif
 const isDuplicate = isUniqueViolation;
 /** How long dispatched marks gather before one updateMany writes them. */
 const DISPATCH_MARK_LINGER_MS = 200;
+/** ...and at least 4x as long as the last such write took (it scans the collection on FerretDB). */
+const LINGER_FACTOR = 4;
 
 /**
  * The messages collection (and its WhatsApp-id lookup, message_keys). Every method on account data takes
@@ -412,6 +414,7 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
     },
     500,
     DISPATCH_MARK_LINGER_MS,
+    LINGER_FACTOR,
   );
 
   /** Writes the lingering marks now (recovery between pages; shutdown, before the connection closes). */

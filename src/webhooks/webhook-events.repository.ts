@@ -40,6 +40,8 @@ function toDoc(e: WebhookEventRecord): WebhookEvent {
 
 /** How long finished events gather before they are moved into the log in one write. */
 const FINISH_LINGER_MS = 200;
+/** ...and at least 4x as long as the last such write took (it scans the collection on FerretDB). */
+const LINGER_FACTOR = 4;
 
 const FINISHED: readonly WebhookEventState[] = ['delivered', 'dead'];
 
@@ -103,6 +105,7 @@ export class WebhookEventsRepository implements BeforeApplicationShutdown {
     },
     500,
     FINISH_LINGER_MS,
+    LINGER_FACTOR,
   );
 
   /** Shutdown: finished events still lingering are written before the connection closes. */

@@ -80,3 +80,24 @@ describe('Batcher with linger', () => {
     expect(writes).toEqual([[1, 2], [3]]);
   });
 });
+
+describe('Batcher with a linger that follows the write time', () => {
+  it('waits lingerFactor times the last write before the next one', async () => {
+    const writtenAt: number[] = [];
+    const b = new Batcher<number, number>(
+      async (items) => {
+        writtenAt.push(performance.now());
+        await new Promise((r) => setTimeout(r, 30));
+        return items;
+      },
+      500,
+      1,
+      3,
+    );
+    await b.add(1);
+    const second = performance.now();
+    await b.add(2);
+    // The first write took ~30 ms, so the second lingered ~90 ms (not the 1 ms floor).
+    expect(writtenAt[1] - second).toBeGreaterThanOrEqual(75);
+  });
+});

@@ -18,10 +18,19 @@ export class Batcher<I, R> {
   private draining = false;
   private lingering?: { timer: NodeJS.Timeout; wake: () => void };
 
+  private lastWriteMs = 0;
+
+  /**
+   * `lingerFactor` > 0 stretches the linger to that many times the last write's duration (at
+   * most `maxLingerMs`): a write whose cost grows with the collection, not with the batch, then
+   * keeps the database busy at most 1/(1+factor) of the time however large the collection.
+   */
   constructor(
     private readonly write: (items: I[]) => Promise<(R | Error)[]>,
     private readonly maxBatch = 500,
     private readonly lingerMs = 0,
+    private readonly lingerFactor = 0,
+    private readonly maxLingerMs = 5_000,
   ) {}
 
   /** Items waiting for a write (not counting the one in flight). */
@@ -43,8 +52,10 @@ export class Batcher<I, R> {
       while (this.queue.length > 0) {
         if (this.lingerMs > 0 && !this.draining && this.queue.length < this.maxBatch) await this.linger();
         const batch = this.queue.splice(0, this.maxBatch);
+        const started = performance.now();
         try {
           const results = await this.write(batch.map((b) => b.item));
+          this.lastWriteMs = performance.now() - started;
           batch.forEach((b, i) => {
             const r = results[i];
             if (r instanceof Error) b.reject(r);
@@ -77,7 +88,7 @@ export class Batcher<I, R> {
         this.lingering = undefined;
         resolve();
       };
-      const timer = setTimeout(wake, this.lingerMs);
+      const timer = setTimeout(wake, Math.min(this.maxLingerMs, Math.max(this.lingerMs, this.lingerFactor * this.lastWriteMs)));
       this.lingering = { timer, wake };
     });
   }
