@@ -8,6 +8,7 @@ import { MessageStatus, MessageView, OutboundMessage, OutboundSpec, statusesBefo
 import { MessageKey } from './schemas/message-key.schema';
 import { Message } from './schemas/message.schema';
 import { Batcher } from '../common/concurrency/batcher';
+import { retryWhileBusy } from '../common/database/busy-retry';
 import { insertManyReportingDuplicates } from '../common/database/insert-many';
 import { isUniqueViolation } from '../common/database/unique-violation';
 
@@ -408,7 +409,7 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
       const byPlatform = new Map<string, string[]>();
       for (const m of marks) byPlatform.set(m.platform, [...(byPlatform.get(m.platform) ?? []), m.id]);
       for (const [platform, ids] of byPlatform) {
-        await this.model.updateMany({ _id: { $in: ids } }, { $set: { delivery: { state: 'dispatched', platform } } });
+        await retryWhileBusy(() => this.model.updateMany({ _id: { $in: ids } }, { $set: { delivery: { state: 'dispatched', platform } } }));
       }
       return marks.map(() => undefined);
     },

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { Batcher } from '../common/concurrency/batcher';
+import { retryWhileBusy } from '../common/database/busy-retry';
 import { insertManyReportingDuplicates } from '../common/database/insert-many';
 import { isUniqueViolation } from '../common/database/unique-violation';
 import { OUTBOX_MODEL, WebhookEvent } from './schemas/webhook-event.schema';
@@ -99,7 +100,7 @@ export class WebhookEventsRepository implements BeforeApplicationShutdown {
   private readonly finishes = new Batcher<WebhookEvent, void>(
     async (docs) => {
       await insertManyReportingDuplicates(this.finished.collection, docs);
-      await this.outbox.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+      await retryWhileBusy(() => this.outbox.deleteMany({ _id: { $in: docs.map((d) => d._id) } }));
       for (const d of docs) this.finishing.delete(d._id);
       return docs.map(() => undefined);
     },

@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import { retryWhileBusy } from './busy-retry';
 import { isUniqueViolation } from './unique-violation';
 
 /**
@@ -10,7 +11,7 @@ import { isUniqueViolation } from './unique-violation';
 export async function insertManyReportingDuplicates(collection: mongo.Collection<mongo.Document>, docs: mongo.Document[]): Promise<Set<number>> {
   if (docs.length === 0) return new Set();
   try {
-    await collection.insertMany(docs, { ordered: false });
+    await retryWhileBusy(() => collection.insertMany(docs, { ordered: false }));
     return new Set();
   } catch (err) {
     const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
