@@ -267,6 +267,12 @@ describe('webhook delivery', () => {
     const delivered = eventIdFor(`old-delivered-${Date.now()}`);
     const open = eventIdFor(`old-open-${Date.now()}`);
     await repo.insert({ ...base, eventId: open }, old);
+    // Open and waiting for a retry tomorrow, so the sweeper leaves it alone.
+    await repo.recordFailure(open, {
+      attempt: { at: old, attempt: 1, status: 500, latencyMs: 1, outcome: 'retry' },
+      consumedRetry: true,
+      nextAttemptAt: new Date(Date.now() + 86_400_000),
+    });
     await repo.finish({ ...base, eventId: delivered, state: 'delivered', attempts: [], attemptCount: 1, failures: 0, replays: 0, createdAt: old, updatedAt: old });
     expect(await t.app.get(WebhookSweeper).pruneLog(new Date(), true)).toBeGreaterThanOrEqual(1);
     expect((await acc.get(`/webhooks/events/${delivered}`)).status).toBe(404);
