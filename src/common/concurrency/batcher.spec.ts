@@ -101,3 +101,24 @@ describe('Batcher with a linger that follows the write time', () => {
     expect(writtenAt[1] - second).toBeGreaterThanOrEqual(75);
   });
 });
+
+describe('Batcher with a write that never answers', () => {
+  it('fails that batch after timeoutMs and goes on with the next items', async () => {
+    let calls = 0;
+    const b = new Batcher<number, number>(
+      async (items) => {
+        if (++calls === 1) return new Promise<number[]>(() => undefined);
+        return items;
+      },
+      500,
+      0,
+      0,
+      5_000,
+      40,
+    );
+    const stuck = b.add(1);
+    const next = b.add(2);
+    await expect(stuck).rejects.toThrow('did not answer within 40 ms');
+    await expect(next).resolves.toBe(2);
+  });
+});

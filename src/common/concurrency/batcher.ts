@@ -31,6 +31,12 @@ export class Batcher<I, R> {
     private readonly lingerMs = 0,
     private readonly lingerFactor = 0,
     private readonly maxLingerMs = 5_000,
+    /**
+     * A write that has not answered in this long fails its batch, so one lost database reply
+     * cannot hold up every later item (all of them queue behind the write in flight). The write
+     * may still land: callers' writes are idempotent (unique ids, duplicates reported).
+     */
+    private readonly timeoutMs = 60_000,
   ) {}
 
   /** Items waiting for a write (not counting the one in flight). */
@@ -54,7 +60,7 @@ export class Batcher<I, R> {
         const batch = this.queue.splice(0, this.maxBatch);
         const started = performance.now();
         try {
-          const results = await this.write(batch.map((b) => b.item));
+          const results = await this.withTimeout(this.write(batch.map((b) => b.item)));
           this.lastWriteMs = performance.now() - started;
           batch.forEach((b, i) => {
             const r = results[i];
@@ -67,6 +73,18 @@ export class Batcher<I, R> {
       }
     } finally {
       this.flushing = false;
+    }
+  }
+
+  private async withTimeout<T>(write: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Batched write did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([write, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
