@@ -9,7 +9,8 @@ import { ActionResult } from './pipeline/send-jobs';
 import { SendQueues } from './pipeline/send-queues';
 import { SendTargetResolver } from './send-target.resolver';
 
-const SETTLE_MS = 2_000;
+/** How long a reaction or delete answer waits for WhatsApp's own event of it (5 s: a loaded 2-core machine took over 2). */
+const SETTLE_MS = 5_000;
 
 /** How long a reaction or delete call waits for its turn in the send queue before answering 202. */
 export const ACTION_WAIT_MS = 30_000;

@@ -303,21 +303,27 @@ describe('inbound pipeline → webhooks', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
-  it("delivers acks of our messages as message.status to the message's platform", async () => {
-    const chatId = '5521988880007@c.us';
+  /** One of our messages to `chatId`, sent for platform `alt` and given its WhatsApp id. */
+  async function sentThroughAlt(chatId: string, body: string) {
     const repo = t.app.get(MessagesRepository);
     const { message: out } = await repo.insertOutbound(ACC, {
       channelId,
       chatId,
       isGroup: false,
       kind: 'text',
-      body: 'enviada pela plataforma',
+      body,
       platform: 'alt',
       timestamp: new Date(),
       outbound: { op: 'send' },
     });
     const waId = `true_${chatId}_${wid()}`;
     await repo.recordSent(ACC, out.id, channelId, waId);
+    return { repo, out, waId };
+  }
+
+  it("delivers acks of our messages as message.status to the message's platform", async () => {
+    const chatId = '5521988880007@c.us';
+    const { out, waId } = await sentThroughAlt(chatId, 'enviada pela plataforma');
     await send({ type: 'ack', messageId: waId, chatId, ack: 'delivered' });
     await send({ type: 'ack', messageId: waId, chatId, ack: 'delivered' });
     await send({ type: 'ack', messageId: waId, chatId, ack: 'read' });
@@ -330,19 +336,7 @@ describe('inbound pipeline → webhooks', () => {
 
   it('records the message.status of an ack applied again after its status was stored without its webhook (crash in between)', async () => {
     const chatId = '5521988880011@c.us';
-    const repo = t.app.get(MessagesRepository);
-    const { message: out } = await repo.insertOutbound(ACC, {
-      channelId,
-      chatId,
-      isGroup: false,
-      kind: 'text',
-      body: 'ack perdido',
-      platform: 'alt',
-      timestamp: new Date(),
-      outbound: { op: 'send' },
-    });
-    const waId = `true_${chatId}_${wid()}`;
-    await repo.recordSent(ACC, out.id, channelId, waId);
+    const { repo, out, waId } = await sentThroughAlt(chatId, 'ack perdido');
     await repo.advance(ACC, channelId, { id: out.id }, 'sent');
     // What a process killed between storing the ack's status and recording its webhook leaves behind.
     await repo.advance(ACC, channelId, { id: out.id }, 'delivered');
