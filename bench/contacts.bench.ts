@@ -6,7 +6,7 @@ import type { ContactFilter } from '../src/contacts/contact.types';
 import { accountClient, ApiClient } from '../test/harness/http';
 import { startTestApp, TestApp } from '../test/harness/test-app';
 import { createChannel } from '../test/contacts/fixtures';
-import { percentile, round, timeMs, writeResult } from './contacts-stats';
+import { percentile, round, timeMs, writeResult } from './stats';
 
 type Document = mongo.Document;
 type ObjectId = mongo.ObjectId;

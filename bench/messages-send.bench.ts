@@ -11,14 +11,13 @@
  *
  * Writes bench/results/messages-send.json. Asserts sanity only (every message sent, in order per chat), never timings.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import * as os from 'node:os';
-import { join } from 'node:path';
 import { DomainEventName, DomainEvents } from '../src/common/events/domain-events';
 import { SessionRegistry } from '../src/whatsapp/sessions/session-registry';
 import { accountClient, ApiClient } from '../test/harness/http';
 import { startTestApp, TestApp } from '../test/harness/test-app';
+import { percentile, round, writeResult } from './stats';
 
 const PER_SESSION = Number(process.env.BENCH_SENDS_PER_SESSION ?? 200);
 /** HTTP calls in flight per session (a platform with a few agents typing at once). */
@@ -37,11 +36,6 @@ interface Run {
   maxMs: number;
 }
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 describe('bench: outbound sends through the sandbox', () => {
   let t: TestApp;
@@ -127,9 +121,9 @@ describe('bench: outbound sends through the sandbox', () => {
       messages: calledAt.size,
       seconds: round(seconds, 2),
       sendsPerSecond: round(calledAt.size / seconds, 1),
-      p50Ms: round(percentile(latencies, 50)),
-      p99Ms: round(percentile(latencies, 99)),
-      maxMs: round(latencies[latencies.length - 1]),
+      p50Ms: round(percentile(latencies, 50), 1),
+      p99Ms: round(percentile(latencies, 99), 1),
+      maxMs: round(latencies[latencies.length - 1], 1),
     };
   }
 
@@ -174,12 +168,11 @@ describe('bench: outbound sends through the sandbox', () => {
       settings: { perSession: PER_SESSION, inFlightPerSession: IN_FLIGHT, pacing: 'off (SEND_MIN_INTERVAL_MS=0)', database: 'the e2e harness services: FerretDB 1.24.2 on SQLite unless MONGODB_URI was set', loadAverageBefore: loadBefore },
       webhooksReceived,
       engineOnly: { sends: ENGINE_ONLY_SENDS, sendsPerSecond: round(ENGINE_ONLY_SENDS / engineSeconds, 1) },
-      idleOneAtATime: { messages: IDLE_SENDS, p50Ms: round(percentile(idle, 50)), p99Ms: round(percentile(idle, 99)), maxMs: round(idle[idle.length - 1]) },
+      idleOneAtATime: { messages: IDLE_SENDS, p50Ms: round(percentile(idle, 50), 1), p99Ms: round(percentile(idle, 99), 1), maxMs: round(idle[idle.length - 1], 1) },
       oneSession: one,
       fiveSessions: five,
     };
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'messages-send.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeResult('messages-send', result);
     console.log(JSON.stringify(result, null, 2));
   });
 });

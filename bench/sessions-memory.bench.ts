@@ -14,7 +14,7 @@
  * READY time is each one's own), then idle for SETTLE_MS before memory is read.
  * Writes bench/results/sessions-memory.json. Asserts sanity only, never numbers.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/app-config';
@@ -23,6 +23,7 @@ import { chromiumLaunch, ChromiumLaunch } from '../src/whatsapp/engine/wwebjs/ch
 import { browserRoots, listProcesses, processTree, pssKiB, ussKiB } from '../src/whatsapp/engine/wwebjs/chromium-processes';
 import { WwebjsEngine } from '../src/whatsapp/engine/wwebjs/wwebjs.engine';
 import { sandboxClientOptions, SandboxPageDriver } from '../src/whatsapp/sandbox/sandbox-page-driver';
+import { writeResult } from './stats';
 
 const COUNTS = [1, 5, 10];
 const SETTLE_MS = 10_000;
@@ -240,11 +241,7 @@ describe('sessions memory bench', () => {
     ].join('\n');
     console.log(table);
 
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(
-      join(__dirname, 'results', 'sessions-memory.json'),
-      `${JSON.stringify(
-        {
+    writeResult('sessions-memory', {
           bench: 'sessions-memory',
           at: new Date().toISOString(),
           node: process.version,
@@ -254,11 +251,7 @@ describe('sessions memory bench', () => {
           ratioServerToDefault: ratios,
           ussRatioServerToDefault: ussRatios,
           goal: { sessions: max, maxRatio: GOAL_RATIO, met: ratio10 <= GOAL_RATIO },
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    });
     for (const rig of rigs) rmSync(rig.root, { recursive: true, force: true });
   });
 });

@@ -6,7 +6,8 @@ import { InboundEventSink } from '../src/whatsapp/engine/inbound-sink.port';
 import type { EngineSession } from '../src/whatsapp/engine/messaging-engine.port';
 import { accountClient, ApiClient } from '../test/harness/http';
 import { startTestApp, TestApp } from '../test/harness/test-app';
-import { BenchReceiver, inject, percentile, poster, round, sign, writeResult } from './webhooks-support';
+import { percentile, round, writeResult } from './stats';
+import { BenchReceiver, inject, poster, sign } from './webhooks-support';
 
 /**
  * Webhook delivery, end to end: events injected at the messaging port (InboundEventSink.handle,

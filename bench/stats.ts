@@ -1,3 +1,4 @@
+/** Small helpers every benchmark shares: percentiles, rounding, timing, the results file. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
