@@ -31,7 +31,6 @@ function toView(doc: ConversationDoc): ConversationView {
   };
 }
 
-const isDuplicate = isUniqueViolation;
 
 /** The conversations collection. Every method takes clientIdentifier first and filters by it. */
 @Injectable()
@@ -49,7 +48,7 @@ export class ConversationsRepository implements OnModuleInit {
       const created = await this.model.create({ ...doc, clientIdentifier, status: 'open' });
       return toView(created.toObject() as ConversationDoc);
     } catch (err) {
-      if (isDuplicate(err)) return undefined;
+      if (isUniqueViolation(err)) return undefined;
       throw err;
     }
   }

@@ -39,7 +39,6 @@ export function publicView(message: MessageView): MessageView {
 const waKey = (channelId: string, waMessageId: string) => `${channelId}:${waMessageId}`;
 /** Idempotency keys live in message_keys too, prefixed so they can never meet a WhatsApp id. */
 const idemKey = (clientIdentifier: string, key: string) => `idem:${clientIdentifier}:${key}`;
-const isDuplicate = isUniqueViolation;
 /** How long dispatched marks gather before one updateMany writes them. */
 const DISPATCH_MARK_LINGER_MS = 200;
 /** ...and at least 4x as long as the last such write took (it scans the collection on FerretDB). */
@@ -177,7 +176,7 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
       try {
         await this.keys.create({ _id: idemKey(clientIdentifier, idempotencyKey), messageId: id, clientIdentifier });
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isUniqueViolation(err)) throw err;
         const holder = await this.keys.findOne({ _id: idemKey(clientIdentifier, idempotencyKey) }).lean();
         if (!holder) throw err;
         const first = await this.findById(clientIdentifier, holder.messageId);
@@ -198,7 +197,7 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
       });
       return { message: toView(created.toObject() as MessageDoc), created: true };
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       const existing = (await this.findById(clientIdentifier, id)) ?? (idempotencyKey ? await this.findByIdempotencyKey(clientIdentifier, idempotencyKey) : undefined);
       if (!existing) throw err;
       return { message: existing, created: false };
@@ -243,7 +242,7 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
     try {
       await this.keys.create({ _id: key, messageId: message.id, clientIdentifier: message.clientIdentifier });
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isUniqueViolation(err)) throw err;
       const holder = await this.keys.findOne({ _id: key }).lean();
       if (holder && holder.messageId !== message.id) {
         if (holder.clientIdentifier !== message.clientIdentifier) throw err;

@@ -60,13 +60,11 @@ export class WebhookEventsRepository implements BeforeApplicationShutdown {
   ) {}
 
   /**
-   * Stores a new open event. Idempotent on eventId: an event already open reports `created:
-   * false`, and so does one already finished unless `knownNew` (the caller checked, or knows the
-   * event was never recorded: its source was stored just now).
+   * Stores a new open event. Idempotent on eventId for open events (`created: false`). An event
+   * already finished is not seen here: callers check `exists` first (WebhookOutbox.record does,
+   * unless the event's source was stored just now).
    */
-  async insert(event: NewWebhookEvent, now = new Date(), knownNew = false): Promise<{ created: boolean }> {
-    // findOne, not exists(): FerretDB pushes the _id filter down only without a projection.
-    if (!knownNew && (await this.finished.findOne({ _id: event.eventId }).lean())) return { created: false };
+  async insert(event: NewWebhookEvent, now = new Date()): Promise<{ created: boolean }> {
     const { eventId, ...fields } = event;
     const created = await this.inserts.add({
       _id: eventId,

@@ -79,7 +79,6 @@ export class WebhookOutbox {
         body,
       },
       createdAt,
-      true,
     );
     if (!created) {
       // Already stored (a replayed WhatsApp event, or recovery after a crash): delivered or

@@ -39,11 +39,6 @@ export class Batcher<I, R> {
     private readonly timeoutMs = 60_000,
   ) {}
 
-  /** Items waiting for a write (not counting the one in flight). */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
   add(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
