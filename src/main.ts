@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveConnections } from './database/connections';
+import { EmbeddedPostgresError } from './database/embedded/postgres-user';
 
 async function main(): Promise<void> {
   let config;
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Something the operator must fix (an old data directory, a missing package): one line says what.
+  if (err instanceof EmbeddedPostgresError) {
+    process.stderr.write(`Failed to start: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Failed to start: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

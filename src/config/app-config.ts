@@ -27,6 +27,10 @@ export class AppConfig {
     /** Undefined: the server starts an embedded redis-server. */
     redisUrl?: string;
     ferretdbBin?: string;
+    /** Backend of the embedded FerretDB: a private PostgreSQL cluster (default) or SQLite. */
+    embeddedStore: 'postgresql' | 'sqlite';
+    /** Set: MONGODB_URI is a FerretDB over this PostgreSQL, which gets the GIN indexes. */
+    ferretdbPostgresqlUrl?: string;
     embeddedMongoPort: number;
     embeddedRedisPort: number;
     redisServerBin: string;
@@ -109,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       mongodbUri: vars.MONGODB_URI,
       redisUrl: vars.REDIS_URL,
       ferretdbBin: vars.FERRETDB_BIN,
+      embeddedStore: vars.EMBEDDED_STORE ?? 'postgresql',
+      ferretdbPostgresqlUrl: vars.FERRETDB_POSTGRESQL_URL,
       embeddedMongoPort: vars.EMBEDDED_MONGO_PORT ?? 27027,
       embeddedRedisPort: vars.EMBEDDED_REDIS_PORT ?? 6390,
       redisServerBin: vars.REDIS_SERVER_BIN ?? 'redis-server',

@@ -68,6 +68,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   FERRETDB_BIN?: string;
 
+  /** What the embedded FerretDB stores into when MONGODB_URI is unset (sqlite: explicit opt-in only). */
+  @IsOptional() @IsIn(['postgresql', 'sqlite'], { message: 'EMBEDDED_STORE must be postgresql or sqlite' })
+  EMBEDDED_STORE?: 'postgresql' | 'sqlite';
+
+  /** The PostgreSQL behind the FerretDB at MONGODB_URI: the server then creates its GIN indexes there. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'FERRETDB_POSTGRESQL_URL must start with postgres:// or postgresql://' })
+  FERRETDB_POSTGRESQL_URL?: string;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_MONGO_PORT?: number;
 

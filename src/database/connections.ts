@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { startFerretDb } from './embedded/ferretdb';
+import { FERRETDB_PG_DATABASE, ferretDbPostgresUrl, startPostgres } from './embedded/postgres';
 import { ManagedProcess } from './embedded/process-utils';
 import { startRedisServer } from './embedded/redis-server';
 
@@ -9,44 +10,60 @@ export class Connections {
   constructor(
     readonly mongodbUri: string,
     readonly redisUrl: string,
-    /** Processes this server started (embedded FerretDB/redis); stopped last at shutdown. */
+    /** Processes this server started, in start order; stopped last at shutdown, in reverse. */
     readonly owned: ManagedProcess[] = [],
+    /** Set when MONGODB_URI is a FerretDB over this PostgreSQL: the GIN indexes go there. */
+    readonly ferretdbPostgresqlUrl?: string,
   ) {}
 
+  /** FerretDB before the PostgreSQL it writes to. */
   async stopOwned(): Promise<void> {
-    await Promise.all(this.owned.map((p) => p.stop()));
+    for (const p of [...this.owned].reverse()) await p.stop();
   }
 }
 
-/** Uses MONGODB_URI / REDIS_URL when set; otherwise starts embedded FerretDB / redis-server. */
+interface EmbeddedStore {
+  mongodbUri: string;
+  ferretdbPostgresqlUrl?: string;
+}
+
+/** FerretDB over a private PostgreSQL cluster in DATA_DIR/postgresql, or over SQLite when asked for. */
+async function startEmbeddedStore(config: AppConfig, owned: ManagedProcess[]): Promise<EmbeddedStore> {
+  const { storage } = config;
+  const common = { bin: storage.ferretdbBin, port: storage.embeddedMongoPort, stateDir: join(storage.dataDir, 'ferretdb') };
+  if (storage.embeddedStore === 'sqlite') {
+    const store = await startFerretDb({ ...common, backend: { handler: 'sqlite', sqliteDir: join(storage.dataDir, 'ferretdb') } });
+    owned.push(store.process);
+    return { mongodbUri: store.uri };
+  }
+  const pg = await startPostgres({ dataDir: join(storage.dataDir, 'postgresql') });
+  owned.push(pg.process);
+  const store = await startFerretDb({ ...common, backend: { handler: 'postgresql', postgresqlUrl: ferretDbPostgresUrl(pg) } });
+  owned.push(store.process);
+  return { mongodbUri: store.uri, ferretdbPostgresqlUrl: pg.url(FERRETDB_PG_DATABASE) };
+}
+
+/** Uses MONGODB_URI / REDIS_URL when set; otherwise starts the embedded store / redis-server. */
 export async function resolveConnections(config: AppConfig): Promise<Connections> {
   const owned: ManagedProcess[] = [];
-  let mongodbUri = config.storage.mongodbUri;
-  if (!mongodbUri) {
-    const store = await startFerretDb({
-      bin: config.storage.ferretdbBin,
-      port: config.storage.embeddedMongoPort,
-      dataDir: join(config.storage.dataDir, 'ferretdb'),
-      reuseRunning: true,
-    });
-    mongodbUri = store.uri;
-    if (store.process) owned.push(store.process);
-  }
-  let redisUrl = config.storage.redisUrl;
-  if (!redisUrl) {
-    try {
+  const stopAll = () => new Connections('', '', owned).stopOwned();
+  try {
+    let mongodbUri = config.storage.mongodbUri;
+    let ferretdbPostgresqlUrl = config.storage.ferretdbPostgresqlUrl;
+    if (!mongodbUri) ({ mongodbUri, ferretdbPostgresqlUrl } = await startEmbeddedStore(config, owned));
+    let redisUrl = config.storage.redisUrl;
+    if (!redisUrl) {
       const redis = await startRedisServer({
         bin: config.storage.redisServerBin,
         port: config.storage.embeddedRedisPort,
         dataDir: join(config.storage.dataDir, 'redis'),
-        reuseRunning: true,
       });
       redisUrl = redis.url;
-      if (redis.process) owned.push(redis.process);
-    } catch (err) {
-      await Promise.all(owned.map((p) => p.stop()));
-      throw err;
+      owned.push(redis.process);
     }
+    return new Connections(mongodbUri, redisUrl, owned, ferretdbPostgresqlUrl);
+  } catch (err) {
+    await stopAll();
+    throw err;
   }
-  return new Connections(mongodbUri, redisUrl, owned);
 }

@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import mongoose from 'mongoose';
 import { Connections } from './connections';
+import { GinIndexService } from './gin-index.service';
 
-/** Mongoose on MONGODB_URI or the embedded FerretDB. */
+/** Mongoose on MONGODB_URI or the embedded FerretDB (plus its GIN indexes on PostgreSQL). */
 @Module({})
 export class DatabaseModule {
   static forRoot(connections: Connections): DynamicModule {
@@ -14,12 +15,14 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         MongooseModule.forRoot(connections.mongodbUri, {
-          // FerretDB 1.24 has no transactions or retryable writes over SQLite.
+          // FerretDB 1.24 has no transactions or retryable writes.
           retryWrites: false,
           serverSelectionTimeoutMS: 10_000,
           autoIndex: true,
         }),
       ],
+      providers: [{ provide: Connections, useValue: connections }, GinIndexService],
+      exports: [GinIndexService],
     };
   }
 }

@@ -8,5 +8,6 @@ export default async function globalSetup(): Promise<void> {
   const services = await startTestServices();
   process.env.MONGODB_URI = services.mongodbUri;
   process.env.REDIS_URL = services.redisUrl;
+  if (services.ferretdbPostgresqlUrl) process.env.FERRETDB_POSTGRESQL_URL = services.ferretdbPostgresqlUrl;
   (globalThis as Record<string, unknown>).__OMC_TEST_SERVICES__ = services;
 }

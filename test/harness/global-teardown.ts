@@ -1,6 +1,6 @@
-import type { TestServices } from './services';
+import { stopTestServices, type TestServices } from './services';
 
 export default async function globalTeardown(): Promise<void> {
   const services = (globalThis as Record<string, unknown>).__OMC_TEST_SERVICES__ as TestServices | undefined;
-  if (services) await Promise.all(services.processes.map((p) => p.stop()));
+  if (services) await stopTestServices(services);
 }

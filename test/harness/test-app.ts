@@ -39,6 +39,8 @@ export function testEnv(database: string, overrides: Record<string, string> = {}
     WHATSAPP_ENGINE: 'sandbox',
     SESSION_RESTORE_ON_BOOT: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The PostgreSQL behind the harness's FerretDB: each app gives its own database the GIN indexes.
+    ...(process.env.FERRETDB_POSTGRESQL_URL ? { FERRETDB_POSTGRESQL_URL: process.env.FERRETDB_POSTGRESQL_URL } : {}),
     ...overrides,
   };
 }
@@ -55,7 +57,7 @@ export async function startTestApp(prefix: string, overrides: Record<string, str
   const env = testEnv(database, { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...overrides });
   delete env.__DATABASE;
   const config = loadConfig(env);
-  const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!);
+  const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!, [], config.storage.ferretdbPostgresqlUrl);
   const app = await createApp(config, connections, extraModules);
   await app.listen(port, '127.0.0.1');
   return {
