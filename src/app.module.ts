@@ -19,6 +19,7 @@ import { InboundModule } from './inbound/inbound.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { StoreModule } from './store/store.module';
 import { TagsModule } from './tags/tags.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WhatsappModule } from './whatsapp/whatsapp.module';
@@ -33,6 +34,7 @@ export class AppModule implements NestModule {
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(connections),
         RedisModule.forRoot(connections, config.storage.queuePrefix),
+        StoreModule.forRoot(),
         EventsModule,
         HttpClientModule,
         HealthModule,

@@ -60,15 +60,16 @@ export class ChannelsRepository {
   }
 
   /**
-   * Applies a change only if nobody wrote the channel since it was read at `version`.
-   * Returns false on a lost race (the caller re-reads and retries).
+   * Applies a change only if nobody wrote the channel since it was read at `version` (a guarded
+   * findOneAndUpdate; no projection, which FerretDB refuses there). Returns the channel after the
+   * change, or undefined on a lost race (the caller re-reads and decides again).
    */
-  async applyIfVersion(clientIdentifier: string, id: string, version: number, change: ChannelChange): Promise<boolean> {
+  async applyIfVersion(clientIdentifier: string, id: string, version: number, change: ChannelChange): Promise<ChannelRecord | undefined> {
     const update: Record<string, unknown> = { $inc: { version: 1 } };
     if (change.set && Object.keys(change.set).length > 0) update.$set = change.set;
     if (change.unset?.length) update.$unset = Object.fromEntries(change.unset.map((k) => [k, '']));
-    const res = await this.model.updateOne(this.scoped(clientIdentifier, { _id: id, version }), update);
-    return res.matchedCount === 1;
+    const doc = await this.model.findOneAndUpdate(this.scoped(clientIdentifier, { _id: id, version }), update, { returnDocument: 'after' }).lean();
+    return doc ? toRecord(doc) : undefined;
   }
 
   async delete(clientIdentifier: string, id: string): Promise<boolean> {

@@ -2,15 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { OutboundRequestError, SafeHttpClient } from '../common/http/safe-http.client';
+import { StoreAdapter } from '../store/store-adapter';
 import { ChannelHooks } from './channel-hooks';
 import type { ChannelView, DeliveryEndpoint, MessageService, PlatformEndpointView, SetupResult } from './channel.types';
 import { ChannelErrorCode } from './channels.errors';
 import { ChannelChange, ChannelRecord, ChannelsRepository } from './channels.repository';
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { PlatformEndpoint } from './schemas/channel.schema';
-import { KeyedLock } from '../common/concurrency/keyed-lock';
 import { readSetupBody } from './setup/service-setups';
-import { unique } from '../common/database/unique-violation';
 import { newWebhookSecret, secretPreview } from './webhook-secret';
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -48,13 +47,13 @@ function channelNotFound(channelId: string): AppError {
 @Injectable()
 export class ChannelsService {
   private readonly logger = new Logger(ChannelsService.name);
-  private readonly writes = new KeyedLock();
 
   constructor(
     private readonly repo: ChannelsRepository,
     private readonly http: SafeHttpClient,
     private readonly events: DomainEvents,
     private readonly hooks: ChannelHooks,
+    private readonly store: StoreAdapter,
   ) {}
 
   /** Creates a channel from a service's setup body; each platform endpoint gets its own signing secret. */
@@ -73,7 +72,7 @@ export class ChannelsService {
     input.platforms.forEach((p, i) => this.assertCallbackUrl(p.callbackUrl, `platforms[${i}].callbackUrl`));
 
     const platforms: PlatformEndpoint[] = input.platforms.map((p) => ({ slug: p.slug, callbackUrl: p.callbackUrl, enabled: true, secret: newWebhookSecret() }));
-    const record = await unique(
+    const record = await this.store.uniqueInsert(
       () =>
         this.repo.insert({
           clientIdentifier,
@@ -180,21 +179,21 @@ export class ChannelsService {
   }
 
   /**
-   * Read-modify-write of one channel, retried when another writer got there first
-   * (optimistic `version`; FerretDB has no positional or array-filter updates), and serialised
-   * per channel in this process (FerretDB's conditional updates are not isolated: see KeyedLock).
+   * Read-modify-write of one channel as a guarded update: the change applies only if nobody wrote
+   * the channel since it was read (optimistic `version`), else it is decided again on a fresh read
+   * (FerretDB has no positional or array-filter updates, so `platforms` is rewritten whole).
+   * MongoDB makes the guarded update atomic; the adapter does on FerretDB.
    */
-  mutate(clientIdentifier: string, channelId: string, decide: (current: ChannelRecord) => ChannelChange): Promise<ChannelRecord> {
-    return this.writes.run(channelId, async () => {
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const current = await this.requireRecord(clientIdentifier, channelId);
-        const change = decide(current);
-        const empty = !change.set || Object.keys(change.set).length === 0;
-        if (empty && !change.unset?.length) return current;
-        if (await this.repo.applyIfVersion(clientIdentifier, channelId, current.version, change)) return this.requireRecord(clientIdentifier, channelId);
-      }
-      throw AppError.conflict(ChannelErrorCode.CONCURRENT_UPDATE, `Channel ${channelId} is being changed by another request; try again`);
-    });
+  async mutate(clientIdentifier: string, channelId: string, decide: (current: ChannelRecord) => ChannelChange): Promise<ChannelRecord> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.requireRecord(clientIdentifier, channelId);
+      const change = decide(current);
+      const empty = !change.set || Object.keys(change.set).length === 0;
+      if (empty && !change.unset?.length) return current;
+      const updated = await this.store.serialize(`channels:${channelId}`, () => this.repo.applyIfVersion(clientIdentifier, channelId, current.version, change));
+      if (updated) return updated;
+    }
+    throw AppError.conflict(ChannelErrorCode.CONCURRENT_UPDATE, `Channel ${channelId} is being changed by another request; try again`);
   }
 
   assertCallbackUrl(url: string, field: string): void {

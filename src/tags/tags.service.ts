@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { unique } from '../common/database/unique-violation';
 import { AppError } from '../common/errors/app-error';
+import { StoreAdapter } from '../store/store-adapter';
 import type { CreateTagDto, UpdateTagDto } from './dto/tag.dto';
 import { cleanTagName, tagNameKey } from './tag-name';
 import { TagHooks } from './tag-hooks';
@@ -21,11 +21,12 @@ export class TagsService {
   constructor(
     private readonly repo: TagsRepository,
     private readonly hooks: TagHooks,
+    private readonly store: StoreAdapter,
   ) {}
 
   create(clientIdentifier: string, dto: CreateTagDto): Promise<TagView> {
     const name = cleanTagName(dto.name);
-    return unique(
+    return this.store.uniqueInsert(
       () => this.repo.insert(clientIdentifier, { name, nameKey: tagNameKey(name), color: dto.color.toLowerCase() }),
       () => nameTaken(name),
     );
@@ -49,12 +50,25 @@ export class TagsService {
     if (dto.name !== undefined) {
       set.name = cleanTagName(dto.name);
       set.nameKey = tagNameKey(set.name);
-      // Checked before writing: FerretDB does not report unique violations from updates as E11000.
-      const holder = await this.repo.findIdByNameKey(clientIdentifier, set.nameKey);
-      if (holder !== undefined && holder !== tagId) throw nameTaken(set.name);
     }
     if (Object.keys(set).length === 0) return this.getById(clientIdentifier, tagId);
-    const tag = await unique(() => this.repo.update(clientIdentifier, tagId, set), () => nameTaken(set.name ?? ''));
+    const { nameKey } = set;
+    const write = () => this.repo.update(clientIdentifier, tagId, set);
+    let tag: TagView | undefined;
+    try {
+      // The unique index on (account, nameKey) decides a rename; the adapter makes every store report it.
+      tag =
+        nameKey === undefined
+          ? await this.store.retryTransient(write)
+          : await this.store.uniqueUpdate({
+              key: `tags:${clientIdentifier}:${nameKey}`,
+              taken: async () => ((await this.repo.findIdByNameKey(clientIdentifier, nameKey)) ?? tagId) !== tagId,
+              write,
+            });
+    } catch (err) {
+      if (this.store.isUniqueViolation(err)) throw nameTaken(set.name ?? '');
+      throw err;
+    }
     if (!tag) throw tagNotFound(tagId);
     return tag;
   }

@@ -1,4 +1,4 @@
-import { isBusy, retryWhileBusy } from './busy-retry';
+import { isBusy, retryWhileBusy } from './transient-retry';
 
 const busy = () => Object.assign(new Error('[msg_insert.go:168] database is locked (5) (SQLITE_BUSY)'), { code: 1 });
 

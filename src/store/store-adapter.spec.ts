@@ -1,0 +1,122 @@
+import { FerretDbStoreAdapter } from './ferretdb-store.adapter';
+import { LocalStoreLock } from './local-store-lock';
+import { MongoDbStoreAdapter } from './mongodb-store.adapter';
+import { StoreAdapter } from './store-adapter';
+import { StoreLock } from './store-lock';
+import { UniqueConflict } from './unique-violation';
+
+const busy = () => Object.assign(new Error('[msg_insert.go:168] database is locked (5) (SQLITE_BUSY)'), { code: 1 });
+const tick = () => new Promise((r) => setImmediate(r));
+
+/** Counts the keys a store lock is asked for (a fake under the real StoreLock token). */
+class RecordingLock extends StoreLock {
+  readonly keys: string[] = [];
+  private readonly inner = new LocalStoreLock();
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    this.keys.push(key);
+    return this.inner.run(key, task);
+  }
+}
+
+/** A read-then-write counter, as FerretDB applies `$inc`: loses increments unless serialised. */
+function racyCounter() {
+  let value = 0;
+  return {
+    get: () => value,
+    inc: async () => {
+      const read = value;
+      await tick();
+      value = read + 1;
+    },
+  };
+}
+
+describe('StoreAdapter', () => {
+  describe('on MongoDB', () => {
+    const sut: StoreAdapter = new MongoDbStoreAdapter({ kind: 'mongodb', version: '8.0.0' });
+
+    it('adds nothing: serialize runs the write as is, concurrently', async () => {
+      const counter = racyCounter();
+      await Promise.all(Array.from({ length: 20 }, () => sut.serialize('c:1', counter.inc)));
+      // The fake is not atomic; MongoDB's own $inc is, so the adapter must not queue writes there.
+      expect(counter.get()).toBeLessThan(20);
+      expect(sut.kind).toBe('mongodb');
+      expect(sut.backend).toBeUndefined();
+    });
+
+    it('does not retry busy errors nor pre-check unique updates', async () => {
+      let calls = 0;
+      await expect(sut.retryTransient(async () => { calls++; throw busy(); })).rejects.toThrow('SQLITE_BUSY');
+      expect(calls).toBe(1);
+      const taken = jest.fn(async () => true);
+      await expect(sut.uniqueUpdate({ key: 'k', taken, write: async () => 'written' })).resolves.toBe('written');
+      expect(taken).not.toHaveBeenCalled();
+    });
+
+    it('maps a unique violation on insert to the caller’s error, and passes others through', async () => {
+      const dup = Object.assign(new Error('E11000 duplicate key error'), { code: 11000 });
+      await expect(sut.uniqueInsert(async () => { throw dup; }, () => new Error('taken'))).rejects.toThrow('taken');
+      await expect(sut.uniqueInsert(async () => { throw new Error('boom'); }, () => new Error('taken'))).rejects.toThrow('boom');
+      await expect(sut.uniqueInsert(async () => 'ok', () => new Error('taken'))).resolves.toBe('ok');
+    });
+  });
+
+  describe('on FerretDB', () => {
+    let lock: RecordingLock;
+    let sut: StoreAdapter;
+    beforeEach(() => {
+      lock = new RecordingLock();
+      sut = new FerretDbStoreAdapter({ kind: 'ferretdb', version: '1.24.2', backend: 'postgresql' }, lock);
+    });
+
+    it('serialises writes of one key, so read-then-write updates lose nothing', async () => {
+      const counter = racyCounter();
+      await Promise.all(Array.from({ length: 20 }, () => sut.serialize('contacts:1', counter.inc)));
+      expect(counter.get()).toBe(20);
+      expect(lock.keys).toEqual(Array(20).fill('contacts:1'));
+      expect(sut.kind).toBe('ferretdb');
+      expect(sut.backend).toBe('postgresql');
+    });
+
+    it('lets writes of different keys run together', async () => {
+      let running = 0;
+      let most = 0;
+      const write = async () => {
+        most = Math.max(most, ++running);
+        await tick();
+        running--;
+      };
+      await Promise.all(['a', 'b', 'c'].map((k) => sut.serialize(k, write)));
+      expect(most).toBe(3);
+    });
+
+    it('retries SQLITE_BUSY, inside serialize too', async () => {
+      let calls = 0;
+      const result = await sut.serialize('k', async () => {
+        if (++calls < 3) throw busy();
+        return 'written';
+      });
+      expect(result).toBe('written');
+      expect(calls).toBe(3);
+    });
+
+    it('checks for a holder before an update of a unique field, under the value’s lock', async () => {
+      const write = jest.fn(async () => 'written');
+      await expect(sut.uniqueUpdate({ key: 'tags:acc:vip', taken: async () => true, write })).rejects.toBeInstanceOf(UniqueConflict);
+      expect(write).not.toHaveBeenCalled();
+      expect(sut.isUniqueViolation(new UniqueConflict('tags:acc:vip'))).toBe(true);
+      await expect(sut.uniqueUpdate({ key: 'tags:acc:vip', taken: async () => false, write })).resolves.toBe('written');
+      expect(lock.keys).toEqual(['unique:tags:acc:vip', 'unique:tags:acc:vip']);
+    });
+
+    it('reports duplicates of insertMany by position', async () => {
+      const collection = {
+        insertMany: jest.fn(async () => {
+          throw Object.assign(new Error('E11000'), { writeErrors: [{ index: 1, code: 11000 }] });
+        }),
+      };
+      const dups = await sut.insertManyReportingDuplicates(collection as never, [{ a: 1 }, { a: 2 }]);
+      expect([...dups]).toEqual([1]);
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import type { mongo } from 'mongoose';
+import { insertManyReportingDuplicates } from './insert-many';
+import { isUniqueViolation, UniqueConflict } from './unique-violation';
+
+export type StoreKind = 'mongodb' | 'ferretdb';
+
+/** What the server said it is (buildInfo), for logs, health and the adapter's choices. */
+export interface StoreIdentity {
+  kind: StoreKind;
+  /** MongoDB's version, or FerretDB's own (`ferretdbVersion`). */
+  version: string;
+  /** FerretDB's backend when it can be told ('sqlite' | 'postgresql'); undefined on MongoDB. */
+  backend?: string;
+}
+
+/** An update that may move a document onto a value a unique index holds. */
+export interface UniqueUpdate<T> {
+  /** Names the unique value (e.g. `contacts:<account>:<channel>:<identifier>`): the lock key of the check. */
+  key: string;
+  /** True when another document already holds the value (only asked on stores that do not report it). */
+  taken: () => Promise<boolean>;
+  write: () => Promise<T>;
+}
+
+/**
+ * The one place that knows which store the server talks to. Domain code states what it needs in
+ * MongoDB's terms (unique insert, guarded findOneAndUpdate, `$inc`, `$addToSet`, insertMany) and
+ * runs those writes through this adapter; on MongoDB the adapter adds nothing, on FerretDB it
+ * adds what the store lacks (see docs/store.md). Also the DI token: StoreModule picks the
+ * implementation at boot by asking the server (`buildInfo`).
+ */
+export abstract class StoreAdapter {
+  abstract readonly identity: StoreIdentity;
+
+  get kind(): StoreKind {
+    return this.identity.kind;
+  }
+
+  get backend(): string | undefined {
+    return this.identity.backend;
+  }
+
+  /**
+   * Runs a write whose result depends on the document's current state — a findOneAndUpdate with
+   * a condition, `$inc`, `$addToSet`, `$pullAll`, a versioned update — so that it is atomic per
+   * `key` (name the document: `<collection>:<id>`). MongoDB makes each such write atomic itself;
+   * FerretDB reads, changes in Go and writes the whole document back, so concurrent writers of
+   * one document must take turns, in this process and across processes. Keep `fn` to the write
+   * (and the read it depends on): it holds the key for its whole run.
+   */
+  abstract serialize<T>(key: string, fn: () => Promise<T>): Promise<T>;
+
+  /** Runs a write again while the store answers a transient "busy" (FerretDB on SQLite). */
+  abstract retryTransient<T>(fn: () => Promise<T>): Promise<T>;
+
+  /**
+   * An update that may change a unique field. MongoDB reports the violation from the update
+   * (E11000); FerretDB does not report it as such, so there the adapter checks `taken` first
+   * (under the value's key) and throws UniqueConflict. Either way callers test the error with
+   * isUniqueViolation.
+   */
+  abstract uniqueUpdate<T>(update: UniqueUpdate<T>): Promise<T>;
+
+  isUniqueViolation(err: unknown): boolean {
+    return isUniqueViolation(err);
+  }
+
+  /** An insert that a unique index may refuse: the violation becomes the caller's error. */
+  async uniqueInsert<T>(insert: () => Promise<T>, conflict: (err: unknown) => Error | Promise<Error>): Promise<T> {
+    try {
+      return await this.retryTransient(insert);
+    } catch (err) {
+      if (this.isUniqueViolation(err)) throw await conflict(err);
+      throw err;
+    }
+  }
+
+  /** insertMany that goes on past duplicates and says which positions were already stored. */
+  insertManyReportingDuplicates(collection: mongo.Collection<mongo.Document>, docs: mongo.Document[]): Promise<Set<number>> {
+    return insertManyReportingDuplicates(collection, docs, (w) => this.retryTransient(w));
+  }
+}
+
+export { UniqueConflict };

@@ -1,0 +1,46 @@
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { AppConfig } from '../config/app-config';
+import { RedisClient } from '../redis/redis.module';
+import { FerretDbStoreAdapter } from './ferretdb-store.adapter';
+import { MongoDbStoreAdapter } from './mongodb-store.adapter';
+import { RedisStoreLock } from './redis-store-lock';
+import { StoreAdapter } from './store-adapter';
+import { identifyStore } from './store-identity';
+
+export interface StoreModuleOptions {
+  /** FerretDB's backend ('sqlite' | 'postgresql') when the caller knows it (FerretDB 1.24 does not say). */
+  backend?: string;
+}
+
+/** Builds the adapter for the store the connection talks to (asked once, at boot). */
+export async function createStoreAdapter(connection: Connection, redis: RedisClient, config: AppConfig, options: StoreModuleOptions = {}): Promise<StoreAdapter> {
+  await connection.asPromise();
+  const identity = await identifyStore(connection.db!, options.backend);
+  const adapter =
+    identity.kind === 'mongodb'
+      ? new MongoDbStoreAdapter(identity)
+      : new FerretDbStoreAdapter(identity, new RedisStoreLock(redis.redis, { prefix: config.storage.queuePrefix }));
+  new Logger('StoreAdapter').log({ ...identity }, `Store: ${identity.kind} ${identity.version}${identity.backend ? ` on ${identity.backend}` : ''}`);
+  return adapter;
+}
+
+/** The StoreAdapter for every module (global: repositories inject it by its class). */
+@Global()
+@Module({})
+export class StoreModule {
+  static forRoot(options: StoreModuleOptions = {}): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [
+        {
+          provide: StoreAdapter,
+          useFactory: (connection: Connection, redis: RedisClient, config: AppConfig) => createStoreAdapter(connection, redis, config, options),
+          inject: [getConnectionToken(), RedisClient, AppConfig],
+        },
+      ],
+      exports: [StoreAdapter],
+    };
+  }
+}
