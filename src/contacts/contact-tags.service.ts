@@ -21,24 +21,20 @@ export class ContactTagsService {
   }
 
   /** Adds tags of the account (404 TAG_NOT_FOUND otherwise); tags already on the contact stay once. */
-  add(clientIdentifier: string, contactId: string, tagIds: string[], bodyContactId?: string): Promise<ContactView> {
+  async add(clientIdentifier: string, contactId: string, tagIds: string[], bodyContactId?: string): Promise<ContactView> {
     assertSameId(bodyContactId, contactId, 'contactId');
-    return this.contacts.writes.run(contactId, async () => {
-      await this.tags.requireAll(clientIdentifier, tagIds);
-      const updated = await this.repo.addTags(clientIdentifier, contactId, [...new Set(tagIds)]);
-      if (!updated) throw contactNotFound(contactId);
-      return updated;
-    });
+    await this.tags.requireAll(clientIdentifier, tagIds);
+    const updated = await this.repo.addTags(clientIdentifier, contactId, [...new Set(tagIds)]);
+    if (!updated) throw contactNotFound(contactId);
+    return updated;
   }
 
   /** Removes tags; a tag of the account that is not on the contact is simply not there afterwards. */
-  remove(clientIdentifier: string, contactId: string, tagIds: string[], bodyContactId?: string): Promise<ContactView> {
+  async remove(clientIdentifier: string, contactId: string, tagIds: string[], bodyContactId?: string): Promise<ContactView> {
     assertSameId(bodyContactId, contactId, 'contactId');
-    return this.contacts.writes.run(contactId, async () => {
-      await this.tags.requireAll(clientIdentifier, tagIds);
-      const updated = await this.repo.removeTags(clientIdentifier, contactId, [...new Set(tagIds)]);
-      if (!updated) throw contactNotFound(contactId);
-      return updated;
-    });
+    await this.tags.requireAll(clientIdentifier, tagIds);
+    const updated = await this.repo.removeTags(clientIdentifier, contactId, [...new Set(tagIds)]);
+    if (!updated) throw contactNotFound(contactId);
+    return updated;
   }
 }

@@ -21,7 +21,7 @@ export interface ContactFilter {
   channelId?: string;
   type?: ContactType;
   channelType?: 'whatsapp';
-  /** Case-insensitive, anywhere in name or customName. */
+  /** Words or word beginnings of name or customName, case- and accent-folded (contact-name-tokens.ts). */
   name?: string;
   /** Already normalised. */
   contactIdentifier?: string;

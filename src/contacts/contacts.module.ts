@@ -4,6 +4,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { TagsModule } from '../tags/tags.module';
 import { ContactTagsService } from './contact-tags.service';
 import { ContactsController } from './contacts.controller';
+import { ContactNameTokensBackfill } from './contact-name-tokens.backfill';
 import { ContactsRepository } from './contacts.repository';
 import { ContactsService } from './contacts.service';
 import { Contact, ContactSchema } from './schemas/contact.schema';
@@ -13,7 +14,7 @@ import { TagContactsController } from './tag-contacts.controller';
 @Module({
   imports: [MongooseModule.forFeature([{ name: Contact.name, schema: ContactSchema }]), ChannelsModule, TagsModule],
   controllers: [ContactsController, TagContactsController],
-  providers: [ContactsRepository, ContactsService, ContactTagsService],
+  providers: [ContactsRepository, ContactsService, ContactTagsService, ContactNameTokensBackfill],
   exports: [ContactsService],
 })
 export class ContactsModule {}

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, QueryFilter } from 'mongoose';
-import { escapeRegex } from '../tags/tag-name';
+import { Model, QueryFilter, UpdateQuery } from 'mongoose';
+import { StoreAdapter } from '../store/store-adapter';
+import type { PageWindow } from '../store/store-queries';
 import type { ContactFilter, ContactView } from './contact.types';
+import { nameTokens, searchTokens } from './contact-name-tokens';
 import { Contact } from './schemas/contact.schema';
 
-export type NewContact = Omit<Contact, 'clientIdentifier' | 'createdAt' | 'updatedAt'>;
-export type ContactChange = Partial<Pick<Contact, 'customName' | 'platform' | 'tagIds' | 'contactIdentifier' | 'isIgnored' | 'name'>>;
+export type NewContact = Omit<Contact, 'clientIdentifier' | 'createdAt' | 'updatedAt' | 'nameTokens'>;
+export type ContactChange = Partial<Pick<Contact, 'customName' | 'platform' | 'tagIds' | 'contactIdentifier' | 'isIgnored' | 'nameTokens'>>;
 
 type ContactDoc = Contact & { _id: unknown };
 
@@ -30,33 +32,48 @@ export function toContactView(doc: ContactDoc): ContactView {
   return view;
 }
 
-/** The MongoDB filter of a contact list (exported so the benchmark runs the very same query through the driver). */
+/**
+ * The MongoDB filter of a contact list, all by equality so an index serves it on both stores
+ * (exported so the benchmark runs the very same query through the driver). Several tags with
+ * `any` are left to the caller (`tagIds` then holds any of them: see ContactsRepository.list).
+ * Several words or several tags with `all`: the first by top-level equality (the one the embedded
+ * store filters in SQL), the others under `$and`.
+ */
 export function contactListFilter(clientIdentifier: string, f: ContactFilter): QueryFilter<Contact> {
   const filter: QueryFilter<Contact> = { clientIdentifier };
+  const and: QueryFilter<Contact>[] = [];
   if (f.channelId) filter.channelId = f.channelId;
   if (f.type) filter.type = f.type;
   if (f.channelType) filter.channelType = f.channelType;
   if (f.contactIdentifier) filter.contactIdentifier = f.contactIdentifier;
-  if (f.tagIds?.length) filter.tagIds = f.tagIds.length === 1 ? f.tagIds[0] : f.tagMatch === 'all' ? { $all: f.tagIds } : { $in: f.tagIds };
-  if (f.name) {
-    const re = { $regex: escapeRegex(f.name), $options: 'i' };
-    filter.$or = [{ name: re }, { customName: re }];
+  if (f.tagIds?.length && (f.tagIds.length === 1 || f.tagMatch === 'all')) {
+    filter.tagIds = f.tagIds[0];
+    and.push(...f.tagIds.slice(1).map((t) => ({ tagIds: t })));
   }
+  if (f.name) {
+    // Longest word first: the most selective token is the one filtered by the index.
+    const [first, ...rest] = searchTokens(f.name).sort((a, b) => b.length - a.length);
+    if (first !== undefined) {
+      filter.nameTokens = first;
+      and.push(...rest.map((t) => ({ nameTokens: t })));
+    }
+  }
+  if (and.length > 0) filter.$and = and;
   return filter;
 }
 
 /**
- * The contacts collection. Every method takes clientIdentifier first; list and lookup filters
- * carry it. Access by id is the exception, on purpose: FerretDB pushes a filter down to SQLite
- * only when it is `{ _id }` alone, and with any other field it decodes and tests every contact of
- * every account in Go (measured at 110,000 contacts: about 15x slower). So by-id methods read
- * `{ _id }` and check the account on the document before returning or writing anything; since a
- * contact's clientIdentifier never changes, a write by `_id` after that check stays in the account.
- * On MongoDB both forms use the _id index.
+ * The contacts collection. Every method takes clientIdentifier first and every filter carries it
+ * (by-id access included: `{ _id, clientIdentifier }`). Single-document writes go through
+ * StoreAdapter.serialize under `contacts:<id>`, since every update of a document is a
+ * read-then-write on the embedded store; MongoDB applies each atomically.
  */
 @Injectable()
 export class ContactsRepository {
-  constructor(@InjectModel(Contact.name) private readonly model: Model<Contact>) {}
+  constructor(
+    @InjectModel(Contact.name) private readonly model: Model<Contact>,
+    private readonly store: StoreAdapter,
+  ) {}
 
   private scoped(clientIdentifier: string, filter: QueryFilter<Contact> = {}): QueryFilter<Contact> {
     return { ...filter, clientIdentifier };
@@ -64,13 +81,13 @@ export class ContactsRepository {
 
   /** Throws the driver's unique violation when the identifier is taken in the channel. */
   async insert(clientIdentifier: string, contact: NewContact): Promise<ContactView> {
-    const doc = await this.model.create({ ...contact, clientIdentifier });
+    const doc = await this.store.retryTransient(() => this.model.create({ ...contact, clientIdentifier, nameTokens: nameTokens(contact.name, contact.customName) }));
     return toContactView(doc.toObject());
   }
 
   async findById(clientIdentifier: string, id: string): Promise<ContactView | undefined> {
-    const doc = await this.model.findOne({ _id: id }).lean();
-    return doc && doc.clientIdentifier === clientIdentifier ? toContactView(doc) : undefined;
+    const doc = await this.model.findOne(this.scoped(clientIdentifier, { _id: id })).lean();
+    return doc ? toContactView(doc) : undefined;
   }
 
   async findByIdentifier(clientIdentifier: string, channelId: string, contactIdentifier: string): Promise<ContactView | undefined> {
@@ -78,19 +95,20 @@ export class ContactsRepository {
     return doc ? toContactView(doc) : undefined;
   }
 
-  /** One page in creation order, and the count of the whole filter (two queries, sent together). */
-  async list(clientIdentifier: string, f: ContactFilter, skip: number, limit: number, order: 1 | -1): Promise<{ data: ContactView[]; total: number }> {
+  /** One page in creation order, and the count of the whole filter. */
+  async list(clientIdentifier: string, f: ContactFilter, window: PageWindow): Promise<{ data: ContactView[]; total: number }> {
     const filter = contactListFilter(clientIdentifier, f);
-    const [docs, total] = await Promise.all([
-      this.model.find(filter).sort({ _id: order }).skip(skip).limit(limit).lean(),
-      this.model.countDocuments(filter),
-    ]);
-    return { data: docs.map(toContactView), total };
+    const anyOf = f.tagIds && f.tagIds.length > 1 && f.tagMatch !== 'all' ? f.tagIds : undefined;
+    const { docs, total } = anyOf ? await this.store.findPageAnyOf(this.model, filter, 'tagIds', anyOf, window) : await this.store.findPage(this.model, filter, window);
+    return { data: (docs as ContactDoc[]).map(toContactView), total };
   }
 
-  /** Returns the contact after the change, or undefined when it does not exist in the account. */
+  /**
+   * Returns the contact after the change, or undefined when it does not exist in the account.
+   * A change of customName carries the recomputed nameTokens (name is set once, at creation).
+   */
   async update(clientIdentifier: string, id: string, set: ContactChange, unset: Array<'platform' | 'customName'> = []): Promise<ContactView | undefined> {
-    const update: Record<string, unknown> = {};
+    const update: UpdateQuery<Contact> = {};
     if (Object.keys(set).length > 0) update.$set = set;
     if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((k) => [k, '']));
     return this.modify(clientIdentifier, id, update);
@@ -106,32 +124,42 @@ export class ContactsRepository {
   }
 
   /** A deleted tag leaves every contact of the account. */
-  async pullTagEverywhere(clientIdentifier: string, tagId: string): Promise<number> {
-    const res = await this.model.updateMany(this.scoped(clientIdentifier, { tagIds: tagId }), { $pullAll: { tagIds: [tagId] } });
-    return res.modifiedCount;
+  pullTagEverywhere(clientIdentifier: string, tagId: string): Promise<number> {
+    const holders = this.scoped(clientIdentifier, { tagIds: tagId });
+    return this.store.updateEach({
+      keyOf: (id) => `contacts:${id}`,
+      ids: () => this.idsOf(holders),
+      one: (id) => this.model.updateOne({ ...holders, _id: id }, { $pullAll: { tagIds: [tagId] } }),
+      many: async () => (await this.model.updateMany(holders, { $pullAll: { tagIds: [tagId] } })).modifiedCount,
+    });
   }
 
   /** A removed platform endpoint: contacts pinned to it fall back to the starting platform. */
-  async unsetPlatform(clientIdentifier: string, channelId: string, slug: string): Promise<number> {
-    const res = await this.model.updateMany(this.scoped(clientIdentifier, { channelId, platform: slug }), { $unset: { platform: '' } });
-    return res.modifiedCount;
+  unsetPlatform(clientIdentifier: string, channelId: string, slug: string): Promise<number> {
+    const pinned = this.scoped(clientIdentifier, { channelId, platform: slug });
+    return this.store.updateEach({
+      keyOf: (id) => `contacts:${id}`,
+      ids: () => this.idsOf(pinned),
+      one: (id) => this.model.updateOne({ ...pinned, _id: id }, { $unset: { platform: '' } }),
+      many: async () => (await this.model.updateMany(pinned, { $unset: { platform: '' } })).modifiedCount,
+    });
   }
 
   async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
-    const res = await this.model.deleteMany(this.scoped(clientIdentifier, { channelId }));
+    const res = await this.store.retryTransient(() => this.model.deleteMany(this.scoped(clientIdentifier, { channelId })));
     return res.deletedCount;
   }
 
-  /** True when the contact exists and belongs to the account (an `_id`-only read: see the class comment). */
-  private async owns(clientIdentifier: string, id: string): Promise<boolean> {
-    const doc = await this.model.findOne({ _id: id }, { clientIdentifier: 1 }).lean();
-    return doc?.clientIdentifier === clientIdentifier;
+  private async idsOf(filter: QueryFilter<Contact>): Promise<string[]> {
+    const docs = await this.model.find(filter, { _id: 1 }).lean();
+    return docs.map((d) => String(d._id));
   }
 
-  private async modify(clientIdentifier: string, id: string, update: Record<string, unknown>): Promise<ContactView | undefined> {
-    if (!(await this.owns(clientIdentifier, id))) return undefined;
-    // No projection: FerretDB's findAndModify fails when one is present.
-    const doc = await this.model.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' }).lean();
-    return doc && doc.clientIdentifier === clientIdentifier ? toContactView(doc) : undefined;
+  /** A guarded findOneAndUpdate (the account in the filter); no projection, which FerretDB refuses there. */
+  private async modify(clientIdentifier: string, id: string, update: UpdateQuery<Contact>): Promise<ContactView | undefined> {
+    const doc = await this.store.serialize(`contacts:${id}`, () =>
+      this.model.findOneAndUpdate(this.scoped(clientIdentifier, { _id: id }), update, { returnDocument: 'after' }).lean(),
+    );
+    return doc ? toContactView(doc) : undefined;
   }
 }

@@ -1,21 +1,18 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsService } from '../channels/channels.service';
-import { KeyedLock } from '../common/concurrency/keyed-lock';
-import { isUniqueViolation } from '../common/database/unique-violation';
 import { AppError } from '../common/errors/app-error';
 import { Page, pageWindow, toPage } from '../common/pagination/pagination';
+import { StoreAdapter } from '../store/store-adapter';
 import { TagHooks } from '../tags/tag-hooks';
 import { TagsService } from '../tags/tags.service';
 import type { ContactFilter, ContactView } from './contact.types';
 import { ContactType, normalizeContactIdentifier, normalizeIdentifierFilter } from './contact-identifier';
+import { nameTokens } from './contact-name-tokens';
 import { ContactChange, ContactsRepository } from './contacts.repository';
 import { ContactErrorCode } from './contacts.errors';
 import type { CreateContactDto, UpdateContactDto } from './dto/contact.dto';
 import type { ListContactsQuery } from './dto/list-contacts.query';
-
-/** Chats remembered per process (oldest forgotten first). */
-const CONTACT_ID_CACHE_SIZE = 50_000;
 
 export function contactNotFound(contactId: string): AppError {
   return AppError.notFound(ContactErrorCode.CONTACT_NOT_FOUND, `Contact ${contactId} not found`);
@@ -36,21 +33,13 @@ export function assertSameId(bodyId: string | undefined, pathId: string, field: 
 /** Contacts of an account (SDK guide 2.1 to 2.5) and what the inbound pipeline and conversations need. */
 @Injectable()
 export class ContactsService implements OnModuleInit {
-  /** Per-contact write lock: FerretDB's updates are read-then-write without isolation. */
-  readonly writes = new KeyedLock();
-
-  /**
-   * Identifier → contact id for inbound messages: an identifier lookup is not an _id lookup
-   * (FerretDB scans for it); the id of a chat's contact never changes while the contact exists.
-   */
-  private readonly idByIdentifier = new Map<string, string>();
-
   constructor(
     private readonly repo: ContactsRepository,
     private readonly channels: ChannelsService,
     private readonly tags: TagsService,
     private readonly channelHooks: ChannelHooks,
     private readonly tagHooks: TagHooks,
+    private readonly store: StoreAdapter,
   ) {}
 
   onModuleInit(): void {
@@ -64,8 +53,9 @@ export class ContactsService implements OnModuleInit {
   async create(clientIdentifier: string, dto: CreateContactDto): Promise<ContactView> {
     const contactIdentifier = normalizeContactIdentifier(dto.type, dto.contactIdentifier);
     await Promise.all([this.assertPlatform(clientIdentifier, dto.channelId, dto.platform), this.tags.requireAll(clientIdentifier, dto.tagIds ?? [])]);
-    try {
-      return await this.repo.insert(clientIdentifier, {
+    return this.store.uniqueInsert(
+      () =>
+        this.repo.insert(clientIdentifier, {
         channelId: dto.channelId,
         contactIdentifier,
         type: dto.type,
@@ -76,40 +66,47 @@ export class ContactsService implements OnModuleInit {
         ...(dto.customName !== undefined ? { customName: dto.customName } : {}),
         ...(dto.photo !== undefined ? { photo: dto.photo } : {}),
         ...(dto.platform !== undefined ? { platform: dto.platform } : {}),
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const holder = await this.repo.findByIdentifier(clientIdentifier, dto.channelId, contactIdentifier);
-      throw identifierTaken(contactIdentifier, holder?.id);
-    }
+      }),
+      () => this.identifierTaken(clientIdentifier, dto.channelId, contactIdentifier),
+    );
   }
 
   async update(clientIdentifier: string, contactId: string, dto: UpdateContactDto): Promise<ContactView> {
     assertSameId(dto.contactId, contactId, 'contactId');
-    return this.writes.run(contactId, async () => {
-      const current = await this.getById(clientIdentifier, contactId);
-      const set: ContactChange = {};
-      if (dto.customName !== undefined) set.customName = dto.customName;
-      if (dto.isIgnored !== undefined) set.isIgnored = dto.isIgnored;
-      if (dto.tagIds !== undefined) set.tagIds = dto.tagIds;
-      if (dto.platform !== undefined) set.platform = dto.platform;
-      if (dto.contactIdentifier !== undefined) set.contactIdentifier = normalizeContactIdentifier(current.type, dto.contactIdentifier);
-      await Promise.all([
-        dto.platform !== undefined ? this.assertPlatform(clientIdentifier, current.channelId, dto.platform) : undefined,
-        this.tags.requireAll(clientIdentifier, dto.tagIds ?? []),
-        this.assertIdentifierFree(clientIdentifier, current, set.contactIdentifier),
-      ]);
-      if (Object.keys(set).length === 0) return current;
-      try {
-        const updated = await this.repo.update(clientIdentifier, contactId, set);
-        if (!updated) throw contactNotFound(contactId);
-        return updated;
-      } catch (err) {
-        // MongoDB reports a racing duplicate here; FerretDB as a generic UNIQUE error (both mapped).
-        if (isUniqueViolation(err)) throw identifierTaken(set.contactIdentifier ?? current.contactIdentifier);
-        throw err;
-      }
-    });
+    const current = await this.getById(clientIdentifier, contactId);
+    const set: ContactChange = {};
+    if (dto.customName !== undefined) {
+      set.customName = dto.customName;
+      set.nameTokens = nameTokens(current.name, dto.customName);
+    }
+    if (dto.isIgnored !== undefined) set.isIgnored = dto.isIgnored;
+    if (dto.tagIds !== undefined) set.tagIds = dto.tagIds;
+    if (dto.platform !== undefined) set.platform = dto.platform;
+    const nextIdentifier = dto.contactIdentifier === undefined ? undefined : normalizeContactIdentifier(current.type, dto.contactIdentifier);
+    if (nextIdentifier !== undefined && nextIdentifier !== current.contactIdentifier) set.contactIdentifier = nextIdentifier;
+    await Promise.all([
+      dto.platform !== undefined ? this.assertPlatform(clientIdentifier, current.channelId, dto.platform) : undefined,
+      this.tags.requireAll(clientIdentifier, dto.tagIds ?? []),
+    ]);
+    if (Object.keys(set).length === 0) return current;
+    const write = () => this.repo.update(clientIdentifier, contactId, set);
+    let updated: ContactView | undefined;
+    try {
+      // The unique index on (account, channel, identifier) decides; the adapter makes every store report it.
+      updated =
+        nextIdentifier === undefined || set.contactIdentifier === undefined
+          ? await write()
+          : await this.store.uniqueUpdate({
+              key: `contacts:${clientIdentifier}:${current.channelId}:${nextIdentifier}`,
+              taken: async () => ((await this.repo.findByIdentifier(clientIdentifier, current.channelId, nextIdentifier))?.id ?? contactId) !== contactId,
+              write,
+            });
+    } catch (err) {
+      if (this.store.isUniqueViolation(err) && nextIdentifier !== undefined) throw await this.identifierTaken(clientIdentifier, current.channelId, nextIdentifier);
+      throw err;
+    }
+    if (!updated) throw contactNotFound(contactId);
+    return updated;
   }
 
   async getById(clientIdentifier: string, contactId: string): Promise<ContactView> {
@@ -140,8 +137,7 @@ export class ContactsService implements OnModuleInit {
   /** SDK 2.5: the contact's events go back to the channel's starting platform. */
   removePlatform(clientIdentifier: string, contactId: string, bodyContactId?: string): Promise<ContactView> {
     assertSameId(bodyContactId, contactId, 'contactId');
-    return this.writes.run(contactId, async () => {
-      const updated = await this.repo.update(clientIdentifier, contactId, {}, ['platform']);
+    return this.repo.update(clientIdentifier, contactId, {}, ['platform']).then((updated) => {
       if (!updated) throw contactNotFound(contactId);
       return updated;
     });
@@ -153,24 +149,16 @@ export class ContactsService implements OnModuleInit {
 
   /**
    * For the inbound pipeline and conversations (the caller has resolved the channel in this
-   * account). Idempotent under concurrency: the unique index on channel and identifier decides
-   * which insert wins, and the losers read the winner.
+   * account). Idempotent under concurrency, across processes too: the unique index on channel and
+   * identifier decides which insert wins, and the losers read the winner. The lookup is by
+   * equality on indexed fields, on both stores.
    */
   async findOrCreate(clientIdentifier: string, channelId: string, input: { contactIdentifier: string; type: ContactType; name?: string }): Promise<ContactView> {
     const contactIdentifier = normalizeContactIdentifier(input.type, input.contactIdentifier);
-    const cacheKey = `${clientIdentifier}\u0000${channelId}\u0000${contactIdentifier}`;
-    const known = this.idByIdentifier.get(cacheKey);
-    if (known) {
-      // Read by _id, so the contact is always current (ignored flag, platform); the id is
-      // dropped when the contact was deleted or given another identifier.
-      const contact = await this.repo.findById(clientIdentifier, known);
-      if (contact && contact.channelId === channelId && contact.contactIdentifier === contactIdentifier) return contact;
-      this.idByIdentifier.delete(cacheKey);
-    }
     const existing = await this.repo.findByIdentifier(clientIdentifier, channelId, contactIdentifier);
-    if (existing) return this.remember(cacheKey, existing);
+    if (existing) return existing;
     try {
-      return this.remember(cacheKey, await this.repo.insert(clientIdentifier, {
+      return await this.repo.insert(clientIdentifier, {
         channelId,
         contactIdentifier,
         type: input.type,
@@ -178,24 +166,18 @@ export class ContactsService implements OnModuleInit {
         tagIds: [],
         isIgnored: false,
         ...(input.name ? { name: input.name } : {}),
-      }));
+      });
     } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
+      if (!this.store.isUniqueViolation(err)) throw err;
       const winner = await this.repo.findByIdentifier(clientIdentifier, channelId, contactIdentifier);
       if (!winner) throw err;
-      return this.remember(cacheKey, winner);
+      return winner;
     }
-  }
-
-  private remember(cacheKey: string, contact: ContactView): ContactView {
-    if (this.idByIdentifier.size >= CONTACT_ID_CACHE_SIZE) this.idByIdentifier.delete(this.idByIdentifier.keys().next().value!);
-    this.idByIdentifier.set(cacheKey, contact.id);
-    return contact;
   }
 
   private async page(clientIdentifier: string, filter: ContactFilter, q: { page?: number; limit?: number; order?: 'asc' | 'desc' }): Promise<Page<ContactView>> {
     const { page, limit, skip, order } = pageWindow(q);
-    const { data, total } = await this.repo.list(clientIdentifier, filter, skip, limit, order);
+    const { data, total } = await this.repo.list(clientIdentifier, filter, { skip, limit, order });
     return toPage(data, total, page, limit);
   }
 
@@ -208,10 +190,9 @@ export class ContactsService implements OnModuleInit {
       ]);
   }
 
-  /** Checked before an update: FerretDB does not report unique violations from updates as E11000. */
-  private async assertIdentifierFree(clientIdentifier: string, current: ContactView, next: string | undefined): Promise<void> {
-    if (next === undefined || next === current.contactIdentifier) return;
-    const holder = await this.repo.findByIdentifier(clientIdentifier, current.channelId, next);
-    if (holder && holder.id !== current.id) throw identifierTaken(next, holder.id);
+  /** 409 CONTACT_IDENTIFIER_TAKEN naming the contact that holds the identifier. */
+  private async identifierTaken(clientIdentifier: string, channelId: string, contactIdentifier: string): Promise<AppError> {
+    const holder = await this.repo.findByIdentifier(clientIdentifier, channelId, contactIdentifier);
+    return identifierTaken(contactIdentifier, holder?.id);
   }
 }

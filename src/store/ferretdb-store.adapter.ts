@@ -1,6 +1,13 @@
+import type { Model, QueryFilter } from 'mongoose';
 import { StoreAdapter, StoreIdentity, UniqueConflict, UniqueUpdate } from './store-adapter';
+import { findByEqualityUnion, findPageByEqualityUnion, FoundPage, PageWindow } from './store-queries';
 import { StoreLock } from './store-lock';
 import { retryWhileBusy } from './transient-retry';
+
+/** Values up to which an any-of list runs one indexed equality query per value (beyond: one scan). */
+export const MAX_EQUALITY_UNION = 10;
+/** Documents updated at once by updateEach. */
+const UPDATE_EACH_CONCURRENCY = 8;
 
 /**
  * FerretDB 1.24 (SQLite or PostgreSQL backend). Its updates are read-then-write in Go without
@@ -29,5 +36,23 @@ export class FerretDbStoreAdapter extends StoreAdapter {
       if (await update.taken()) throw new UniqueConflict(update.key);
       return this.retryTransient(update.write);
     });
+  }
+
+  async updateEach(update: { keyOf: (id: string) => string; ids: () => Promise<string[]>; one: (id: string) => Promise<unknown> }): Promise<number> {
+    const ids = await update.ids();
+    for (let i = 0; i < ids.length; i += UPDATE_EACH_CONCURRENCY)
+      await Promise.all(ids.slice(i, i + UPDATE_EACH_CONCURRENCY).map((id) => this.serialize(update.keyOf(id), () => update.one(id))));
+    return ids.length;
+  }
+
+  /** FerretDB filters `$in` in Go over every candidate; equality on one value is served by an index. */
+  override findPageAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], window: PageWindow): Promise<FoundPage<T>> {
+    if (values.length < 2 || values.length > MAX_EQUALITY_UNION) return super.findPageAnyOf(model, filter, field, values, window);
+    return findPageByEqualityUnion(model, filter, field, values, window);
+  }
+
+  override findAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
+    if (values.length < 2 || values.length > MAX_EQUALITY_UNION) return super.findAnyOf(model, filter, field, values, projection);
+    return findByEqualityUnion(model, filter, field, [...new Set(values)], projection);
   }
 }

@@ -16,7 +16,8 @@ export class LockTimeoutError extends Error {
 export class KeyedMutex {
   private readonly entries = new Map<string, { mutex: Mutex; users: number }>();
 
-  constructor(private readonly waitMs = 30_000) {}
+  /** `waitMs`: longest wait for a key (LockTimeoutError after it); none when undefined. */
+  constructor(private readonly waitMs?: number) {}
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
@@ -26,8 +27,8 @@ export class KeyedMutex {
     }
     entry.users++;
     try {
-      const bounded = withTimeout(entry.mutex, this.waitMs, new LockTimeoutError(key, this.waitMs));
-      return await bounded.runExclusive(task);
+      const mutex = this.waitMs === undefined ? entry.mutex : withTimeout(entry.mutex, this.waitMs, new LockTimeoutError(key, this.waitMs));
+      return await mutex.runExclusive(task);
     } finally {
       if (--entry.users === 0) this.entries.delete(key);
     }

@@ -7,7 +7,7 @@ import { StoreLock } from './store-lock';
  */
 export class LocalStoreLock extends StoreLock {
   private readonly mutex: KeyedMutex;
-  constructor(waitMs?: number) {
+  constructor(waitMs = 30_000) {
     super();
     this.mutex = new KeyedMutex(waitMs);
   }

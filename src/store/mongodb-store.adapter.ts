@@ -17,4 +17,8 @@ export class MongoDbStoreAdapter extends StoreAdapter {
   uniqueUpdate<T>(update: UniqueUpdate<T>): Promise<T> {
     return update.write();
   }
+
+  updateEach(update: { many: () => Promise<number> }): Promise<number> {
+    return update.many();
+  }
 }

@@ -1,5 +1,6 @@
-import type { mongo } from 'mongoose';
+import type { Model, mongo, QueryFilter } from 'mongoose';
 import { insertManyReportingDuplicates } from './insert-many';
+import { anyOfFilter, findPage, FoundPage, PageWindow } from './store-queries';
 import { isUniqueViolation, UniqueConflict } from './unique-violation';
 
 export type StoreKind = 'mongodb' | 'ferretdb';
@@ -61,6 +62,29 @@ export abstract class StoreAdapter {
    */
   abstract uniqueUpdate<T>(update: UniqueUpdate<T>): Promise<T>;
 
+  /**
+   * Updates several documents (updateMany) without losing concurrent single-document writes.
+   * MongoDB runs `many`; a store without document-level isolation instead finds the `ids` and runs
+   * `one(id)` per document under that document's key (`keyOf`), as serialize does.
+   */
+  abstract updateEach(update: { keyOf: (id: string) => string; ids: () => Promise<string[]>; one: (id: string) => Promise<unknown>; many: () => Promise<number> }): Promise<number>;
+
+  /** One page in `_id` order and the count of the whole filter. */
+  findPage<T>(model: Model<T>, filter: QueryFilter<T>, window: PageWindow): Promise<FoundPage<T>> {
+    return findPage(model, filter, window);
+  }
+
+  /** A page of the documents whose `field` holds any of `values` (MongoDB: `$in`, index-served). */
+  findPageAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], window: PageWindow): Promise<FoundPage<T>> {
+    return findPage(model, anyOfFilter(filter, field, values), window);
+  }
+
+  /** The documents whose `field` holds any of `values` (MongoDB: `$in`, index-served), in no set order. */
+  findAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
+    if (values.length === 0) return Promise.resolve([]);
+    return model.find(anyOfFilter(filter, field, values), projection).lean<T[]>();
+  }
+
   isUniqueViolation(err: unknown): boolean {
     return isUniqueViolation(err);
   }
@@ -82,3 +106,4 @@ export abstract class StoreAdapter {
 }
 
 export { UniqueConflict };
+export type { FoundPage, PageWindow };

@@ -8,6 +8,7 @@ import { MongoDbStoreAdapter } from './mongodb-store.adapter';
 import { RedisStoreLock } from './redis-store-lock';
 import { StoreAdapter } from './store-adapter';
 import { identifyStore } from './store-identity';
+import { StoreMigrations } from './store-migrations';
 
 export interface StoreModuleOptions {
   /** FerretDB's backend ('sqlite' | 'postgresql') when the caller knows it (FerretDB 1.24 does not say). */
@@ -39,8 +40,9 @@ export class StoreModule {
           useFactory: (connection: Connection, redis: RedisClient, config: AppConfig) => createStoreAdapter(connection, redis, config, options),
           inject: [getConnectionToken(), RedisClient, AppConfig],
         },
+        StoreMigrations,
       ],
-      exports: [StoreAdapter],
+      exports: [StoreAdapter, StoreMigrations],
     };
   }
 }

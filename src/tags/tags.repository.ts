@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
+import { StoreAdapter } from '../store/store-adapter';
 import { Tag } from './schemas/tag.schema';
 import { escapeRegex, tagNameKey } from './tag-name';
 
@@ -29,7 +30,10 @@ function toView(doc: TagDoc): TagView {
 /** The tags collection. Every method takes clientIdentifier first and filters by it. */
 @Injectable()
 export class TagsRepository {
-  constructor(@InjectModel(Tag.name) private readonly model: Model<Tag>) {}
+  constructor(
+    @InjectModel(Tag.name) private readonly model: Model<Tag>,
+    private readonly store: StoreAdapter,
+  ) {}
 
   private scoped(clientIdentifier: string, filter: QueryFilter<Tag> = {}): QueryFilter<Tag> {
     return { ...filter, clientIdentifier };
@@ -37,7 +41,7 @@ export class TagsRepository {
 
   /** Throws the driver's unique violation when the name is taken (reported on insert by MongoDB and FerretDB). */
   async insert(clientIdentifier: string, tag: Pick<Tag, 'name' | 'nameKey' | 'color'>): Promise<TagView> {
-    const doc = await this.model.create({ ...tag, clientIdentifier });
+    const doc = await this.store.retryTransient(() => this.model.create({ ...tag, clientIdentifier }));
     return toView(doc.toObject());
   }
 
@@ -49,15 +53,15 @@ export class TagsRepository {
   /** The account's tags among `ids`, in name order. */
   async findByIds(clientIdentifier: string, ids: readonly string[]): Promise<TagView[]> {
     if (ids.length === 0) return [];
-    const docs = await this.model.find(this.scoped(clientIdentifier, { _id: { $in: ids } })).sort({ nameKey: 1 }).lean();
-    return docs.map(toView);
+    const docs = await this.store.findAnyOf(this.model, this.scoped(clientIdentifier), '_id', ids);
+    return (docs as TagDoc[]).sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0)).map(toView);
   }
 
   /** Ids among `ids` that are tags of the account (one light query: only _id comes back). */
   async existingIds(clientIdentifier: string, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const docs = await this.model.find(this.scoped(clientIdentifier, { _id: { $in: ids } }), { _id: 1 }).lean();
-    return new Set(docs.map((d) => String(d._id)));
+    const docs = await this.store.findAnyOf(this.model, this.scoped(clientIdentifier), '_id', ids, { _id: 1 });
+    return new Set(docs.map((d) => String((d as TagDoc)._id)));
   }
 
   async findIdByNameKey(clientIdentifier: string, nameKey: string): Promise<string | undefined> {
@@ -73,13 +77,15 @@ export class TagsRepository {
   }
 
   async update(clientIdentifier: string, id: string, set: Partial<Pick<Tag, 'name' | 'nameKey' | 'color'>>): Promise<TagView | undefined> {
-    const res = await this.model.updateOne(this.scoped(clientIdentifier, { _id: id }), { $set: set });
-    if (res.matchedCount === 0) return undefined;
-    return this.findById(clientIdentifier, id);
+    // No projection: FerretDB refuses one on findOneAndUpdate. Whole-document writes: serialised per tag.
+    const doc = await this.store.serialize(`tags:${id}`, () =>
+      this.model.findOneAndUpdate(this.scoped(clientIdentifier, { _id: id }), { $set: set }, { returnDocument: 'after' }).lean(),
+    );
+    return doc ? toView(doc) : undefined;
   }
 
   async delete(clientIdentifier: string, id: string): Promise<boolean> {
-    const res = await this.model.deleteOne(this.scoped(clientIdentifier, { _id: id }));
+    const res = await this.store.retryTransient(() => this.model.deleteOne(this.scoped(clientIdentifier, { _id: id })));
     return res.deletedCount === 1;
   }
 }

@@ -33,7 +33,7 @@ export class ListContactsQuery extends AccountPageQuery {
   @IsIn(CHANNEL_TYPES)
   channelType?: 'whatsapp';
 
-  @ApiPropertyOptional({ example: 'João', description: 'Part of name or customName, any case' })
+  @ApiPropertyOptional({ example: 'joão sil', description: 'Words or beginnings of words of name or customName (any case or accent); every word must match' })
   @IsOptional()
   @IsString()
   @Length(1, 200)

@@ -40,6 +40,13 @@ export class Contact {
   @Prop()
   platform?: string;
 
+  /**
+   * Every prefix of every folded word of name and customName (contact-name-tokens.ts): the name
+   * search asks for them by equality, which an index serves on both stores.
+   */
+  @Prop({ type: [String], default: undefined })
+  nameTokens?: string[];
+
   /** When true the inbound pipeline does not intercept this contact's messages. */
   @Prop({ required: true, default: false })
   isIgnored!: boolean;
@@ -49,9 +56,13 @@ export class Contact {
 }
 
 export const ContactSchema = SchemaFactory.createForClass(Contact);
-// Uniqueness is enforced on insert (FerretDB reports violations there; updates check first).
+// One contact per identifier in a channel: the index decides racing inserts (findOrCreate, create).
 ContactSchema.index({ clientIdentifier: 1, channelId: 1, contactIdentifier: 1 }, { unique: true });
-// The list: account scope, creation order (_id), and the common filters.
+// Every field the code filters on by equality leads an index after the account (the embedded
+// store derives its GIN indexes from these declarations); lists are in _id order.
 ContactSchema.index({ clientIdentifier: 1, _id: 1 });
+ContactSchema.index({ clientIdentifier: 1, channelId: 1, _id: 1 });
 ContactSchema.index({ clientIdentifier: 1, tagIds: 1, _id: 1 });
+ContactSchema.index({ clientIdentifier: 1, nameTokens: 1, _id: 1 });
 ContactSchema.index({ clientIdentifier: 1, contactIdentifier: 1 });
+ContactSchema.index({ clientIdentifier: 1, channelId: 1, platform: 1 });

@@ -1,8 +1,8 @@
-import { KeyedLock } from './keyed-lock';
+import { KeyedMutex, LockTimeoutError } from './keyed-mutex';
 
-describe('KeyedLock', () => {
+describe('KeyedMutex', () => {
   it('runs tasks of one key one at a time, in order, and other keys in parallel', async () => {
-    const lock = new KeyedLock();
+    const lock = new KeyedMutex();
     const log: string[] = [];
     const task = (name: string, ms: number) => () =>
       new Promise<string>((resolve) => {
@@ -21,8 +21,18 @@ describe('KeyedLock', () => {
   });
 
   it('keeps going after a task fails', async () => {
-    const lock = new KeyedLock();
+    const lock = new KeyedMutex();
     await expect(lock.run('k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     await expect(lock.run('k', () => Promise.resolve(2))).resolves.toBe(2);
+  });
+
+  it('gives up waiting after the bound, with a typed error, and the holder still finishes', async () => {
+    const lock = new KeyedMutex(20);
+    let release!: () => void;
+    const held = lock.run('k', () => new Promise<string>((r) => (release = () => r('held'))));
+    await expect(lock.run('k', async () => 'never')).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await expect(held).resolves.toBe('held');
+    expect(lock.size).toBe(0);
   });
 });
