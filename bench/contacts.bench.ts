@@ -1,6 +1,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { type Connection, mongo } from 'mongoose';
 import { Agent, request } from 'node:http';
+import { nameTokens } from '../src/contacts/contact-name-tokens';
 import { contactListFilter } from '../src/contacts/contacts.repository';
 import type { ContactFilter } from '../src/contacts/contact.types';
 import { accountClient, ApiClient } from '../test/harness/http';
@@ -58,8 +59,7 @@ async function load(col: mongo.Collection<Document>, clientIdentifier: string, c
         clientIdentifier,
         channelId,
         contactIdentifier: group ? `1203630${String(seed).padStart(3, '0')}${String(i).padStart(8, '0')}@g.us` : `55119${String(seed % 10)}${String(i).padStart(7, '0')}`,
-        name: `${pick(FIRST)} ${pick(LAST)}`,
-        ...(rand() < 0.3 ? { customName: `${pick(FIRST)} (${pick(LAST)})` } : {}),
+        ...named(`${pick(FIRST)} ${pick(LAST)}`, rand() < 0.3 ? `${pick(FIRST)} (${pick(LAST)})` : undefined),
         type: group ? 'group' : 'individual',
         channelType: 'whatsapp',
         tagIds: tags,
@@ -72,6 +72,11 @@ async function load(col: mongo.Collection<Document>, clientIdentifier: string, c
     await col.insertMany(docs, { ordered: false });
   }
   return ids;
+}
+
+/** name, customName and the search tokens the server stores with them. */
+function named(name: string, customName: string | undefined): Document {
+  return { name, ...(customName ? { customName } : {}), nameTokens: nameTokens(name, customName) };
 }
 
 /** node:http with keep-alive: the client's own overhead kept small, like the driver's pool. */

@@ -35,9 +35,9 @@ export function toContactView(doc: ContactDoc): ContactView {
 /**
  * The MongoDB filter of a contact list, all by equality so an index serves it on both stores
  * (exported so the benchmark runs the very same query through the driver). Several tags with
- * `any` are left to the caller (`tagIds` then holds any of them: see ContactsRepository.list).
- * Several words or several tags with `all`: the first by top-level equality (the one the embedded
- * store filters in SQL), the others under `$and`.
+ * `any` are `$in` (ContactsRepository.list lets the adapter run them as it serves best). Several
+ * words, or several tags with `all`: the first by top-level equality (the one the embedded store
+ * filters in SQL), the others under `$and`.
  */
 export function contactListFilter(clientIdentifier: string, f: ContactFilter): QueryFilter<Contact> {
   const filter: QueryFilter<Contact> = { clientIdentifier };
@@ -49,7 +49,7 @@ export function contactListFilter(clientIdentifier: string, f: ContactFilter): Q
   if (f.tagIds?.length && (f.tagIds.length === 1 || f.tagMatch === 'all')) {
     filter.tagIds = f.tagIds[0];
     and.push(...f.tagIds.slice(1).map((t) => ({ tagIds: t })));
-  }
+  } else if (f.tagIds?.length) filter.tagIds = { $in: f.tagIds };
   if (f.name) {
     // Longest word first: the most selective token is the one filtered by the index.
     const [first, ...rest] = searchTokens(f.name).sort((a, b) => b.length - a.length);
@@ -97,9 +97,10 @@ export class ContactsRepository {
 
   /** One page in creation order, and the count of the whole filter. */
   async list(clientIdentifier: string, f: ContactFilter, window: PageWindow): Promise<{ data: ContactView[]; total: number }> {
-    const filter = contactListFilter(clientIdentifier, f);
     const anyOf = f.tagIds && f.tagIds.length > 1 && f.tagMatch !== 'all' ? f.tagIds : undefined;
-    const { docs, total } = anyOf ? await this.store.findPageAnyOf(this.model, filter, 'tagIds', anyOf, window) : await this.store.findPage(this.model, filter, window);
+    const { docs, total } = anyOf
+      ? await this.store.findPageAnyOf(this.model, contactListFilter(clientIdentifier, { ...f, tagIds: undefined }), 'tagIds', anyOf, window)
+      : await this.store.findPage(this.model, contactListFilter(clientIdentifier, f), window);
     return { data: (docs as ContactDoc[]).map(toContactView), total };
   }
 
