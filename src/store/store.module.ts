@@ -2,6 +2,7 @@ import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { AppConfig } from '../config/app-config';
+import { Connections } from '../database/connections';
 import { RedisClient } from '../redis/redis.module';
 import { FerretDbStoreAdapter } from './ferretdb-store.adapter';
 import { MongoDbStoreAdapter } from './mongodb-store.adapter';
@@ -15,10 +16,22 @@ export interface StoreModuleOptions {
   backend?: string;
 }
 
+/** What this server knows of FerretDB's backend: the embedded store it started, or the PostgreSQL it was given. */
+function knownBackend(config: AppConfig, connections?: Connections): string | undefined {
+  if (connections?.ferretdbPostgresqlUrl) return 'postgresql';
+  return config.storage.mongodbUri === undefined ? config.storage.embeddedStore : undefined;
+}
+
 /** Builds the adapter for the store the connection talks to (asked once, at boot). */
-export async function createStoreAdapter(connection: Connection, redis: RedisClient, config: AppConfig, options: StoreModuleOptions = {}): Promise<StoreAdapter> {
+export async function createStoreAdapter(
+  connection: Connection,
+  redis: RedisClient,
+  config: AppConfig,
+  options: StoreModuleOptions = {},
+  connections?: Connections,
+): Promise<StoreAdapter> {
   await connection.asPromise();
-  const identity = await identifyStore(connection.db!, options.backend);
+  const identity = await identifyStore(connection.db!, options.backend ?? knownBackend(config, connections));
   const adapter =
     identity.kind === 'mongodb'
       ? new MongoDbStoreAdapter(identity)
@@ -37,8 +50,9 @@ export class StoreModule {
       providers: [
         {
           provide: StoreAdapter,
-          useFactory: (connection: Connection, redis: RedisClient, config: AppConfig) => createStoreAdapter(connection, redis, config, options),
-          inject: [getConnectionToken(), RedisClient, AppConfig],
+          useFactory: (connection: Connection, redis: RedisClient, config: AppConfig, connections?: Connections) =>
+            createStoreAdapter(connection, redis, config, options, connections),
+          inject: [getConnectionToken(), RedisClient, AppConfig, { token: Connections, optional: true }],
         },
         StoreMigrations,
       ],
