@@ -8,8 +8,10 @@ export const MAX_JSON_VALUES = 10_000;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
-const OPEN = new Set([0x7b, 0x5b]); // { [
-const CLOSE = new Set([0x7d, 0x5d]); // } ]
+const OPEN_OBJECT = 0x7b; // {
+const OPEN_ARRAY = 0x5b; // [
+const CLOSE_OBJECT = 0x7d; // }
+const CLOSE_ARRAY = 0x5d; // ]
 
 /**
  * Measures a JSON text's nesting depth and value count in one pass over its raw bytes, before
@@ -21,20 +23,26 @@ export function measureJson(buf: Uint8Array): { depth: number; values: number } 
   let depth = 0;
   let maxDepth = 0;
   let values = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
+  const n = buf.length;
+  for (let i = 0; i < n; i++) {
     const c = buf[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
-    if (c === QUOTE) inString = true;
-    else if (OPEN.has(c)) {
+    if (c === QUOTE) {
+      // Jump to the closing quote (native search; strings are most of a body's bytes): the next
+      // quote not escaped by an odd run of backslashes. Unterminated: the parser refuses it.
+      let end = i;
+      for (;;) {
+        end = buf.indexOf(QUOTE, end + 1);
+        if (end < 0) return { depth: maxDepth, values };
+        let slashes = 0;
+        while (buf[end - 1 - slashes] === BACKSLASH) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       depth++;
       values++;
       if (depth > maxDepth) maxDepth = depth;
-    } else if (CLOSE.has(c)) depth--;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--;
     else if (c === COMMA) values++;
   }
   return { depth: maxDepth, values };
