@@ -53,6 +53,12 @@ describe('IPv6 forms that embed an IPv4 address are judged by that address', () 
     expect(forbiddenAddressReason('100::1')).toBe('discard');
   });
 
+  it('names the form the address was written in (dotted IPv4-compatible is not mapped)', () => {
+    expect(forbiddenAddressReason('::169.254.169.254')).toBe('linkLocal (169.254.169.254 inside IPv4-compatible)');
+    expect(forbiddenAddressReason('::ffff:169.254.169.254')).toBe('linkLocal (169.254.169.254 inside IPv4-mapped)');
+    expect(forbiddenAddressReason('fe80::1%eth0')).toBe('not an IP address');
+  });
+
   it('extracts the Teredo client and server the way RFC 4380 lays them out', () => {
     const teredo = embeddedIPv4(ipaddr.IPv6.parse('2001:0:4136:e378:8000:63bf:3fff:fdd2'));
     expect(teredo).toEqual([

@@ -54,6 +54,24 @@ export function embeddedIPv4(address: ipaddr.IPv6): EmbeddedIPv4[] {
   return [];
 }
 
+/**
+ * ipaddr.js reads every IPv6 literal with a dotted tail as IPv4-mapped (`::10.0.0.1` becomes
+ * `::ffff:a00:1`), so IPv6 text goes through the WHATWG URL parser first (what http.request
+ * connects to): it writes `::10.0.0.1` as `::a00:1`. Zone ids (`fe80::1%eth0`) are refused.
+ */
+function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const family = isIP(address);
+  if (family === 4) return ipaddr.IPv4.parse(address);
+  if (family !== 6) return undefined;
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
+  return ipaddr.IPv6.parse(canonical);
+}
+
 /** IPv6 ranges whose meaning is the IPv4 inside: judged by `embeddedIPv4`, not refused by name. */
 const TRANSLATION_RANGES = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo']);
 
@@ -64,8 +82,8 @@ const TRANSLATION_RANGES = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 
  * whose embedded IPv4 address is one of those. Returns the reason, or undefined when allowed.
  */
 export function forbiddenAddressReason(address: string): string | undefined {
-  if (isIP(address) === 0) return 'not an IP address';
-  const parsed = ipaddr.parse(address);
+  const parsed = parseAddress(address);
+  if (!parsed) return 'not an IP address';
   if (parsed.kind() === 'ipv4') {
     const range = parsed.range();
     return range === 'unicast' ? undefined : range;
