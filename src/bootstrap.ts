@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ErrorResponse } from './common/errors/error-response';
+import { useBodyParsing } from './common/http/body-parsing';
 import { requestIdMiddleware } from './common/logging/request-id.middleware';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -43,8 +44,7 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  useBodyParsing(app, config.http.bodyLimit);
   app.set('query parser', 'simple');
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');

@@ -11,6 +11,8 @@ export const MessageErrorCode = {
   MEDIA_EMPTY: 'MEDIA_EMPTY',
   /** A sticker that is not an image (video stickers need ffmpeg, which this server does not ship). */
   MEDIA_TYPE_NOT_ALLOWED: 'MEDIA_TYPE_NOT_ALLOWED',
+  /** The media server declares an image/audio/video type its bytes are not. */
+  MEDIA_TYPE_MISMATCH: 'MEDIA_TYPE_MISMATCH',
   INVALID_IDEMPOTENCY_KEY: 'INVALID_IDEMPOTENCY_KEY',
   /** The same Idempotency-Key was sent with a different request. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',

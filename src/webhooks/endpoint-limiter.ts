@@ -50,7 +50,9 @@ export class EndpointLimiter {
     this.redis = client.redis as LimiterRedis;
     if (typeof this.redis.whAcquire !== 'function') this.redis.defineCommand('whAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     this.limit = config.webhooks.endpointConcurrency;
-    // A request never outlives its timeout; the margin covers signing and the log write.
+    // A request never outlives its timeout (SafeHttpClient's total deadline: connect, headers and
+    // body; an idle timer let a dripping endpoint outlive its lease and take more slots). The margin
+    // covers signing and the log write.
     this.leaseTtlMs = config.webhooks.timeoutMs + 15_000;
     this.prefix = `${config.storage.queuePrefix}:whlimit`;
   }

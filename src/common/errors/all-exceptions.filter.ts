@@ -48,6 +48,8 @@ export function mapError(exception: unknown): Mapped | undefined {
   if (exception instanceof HttpException) {
     // Nest wraps body-parser errors (bad JSON, too large) in HttpExceptions; keep their meaning.
     const cause = (exception as { cause?: unknown }).cause;
+    // Our own error raised inside the body parser (json-shape's verify hook) keeps its code.
+    if (cause instanceof AppError) return mapError(cause);
     const parsed = cause && typeof cause === 'object' ? fromBodyParser(cause as never) : undefined;
     if (parsed) return parsed;
     const status = exception.getStatus();

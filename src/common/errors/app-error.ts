@@ -51,6 +51,12 @@ export const CommonErrorCode = {
   INVALID_ID: 'INVALID_ID',
   OPERATOR_NOT_ALLOWED: 'OPERATOR_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** JSON nested deeper than MAX_JSON_DEPTH (refused before parsing). */
+  PAYLOAD_TOO_DEEP: 'PAYLOAD_TOO_DEEP',
+  /** JSON holding more than MAX_JSON_VALUES values (refused before parsing). */
+  PAYLOAD_TOO_COMPLEX: 'PAYLOAD_TOO_COMPLEX',
+  /** A request body in a Content-Type the server does not read (JSON or URL-encoded form). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

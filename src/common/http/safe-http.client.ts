@@ -132,6 +132,25 @@ export class SafeHttpClient implements OnModuleDestroy {
     const started = performance.now();
 
     return new Promise<OutboundResponse>((resolve, reject) => {
+      let settled = false;
+      // One deadline for the whole exchange (DNS, connect, headers and every body byte), not an
+      // idle timer: a server that drips a byte a second is cut here like one that never answers.
+      const deadline = setTimeout(() => {
+        fail(new OutboundRequestError('TIMEOUT', `not complete within ${timeoutMs} ms`));
+        r.destroy();
+      }, timeoutMs);
+      const fail = (err: OutboundRequestError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        reject(err);
+      };
+      const succeed = (value: OutboundResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        resolve(value);
+      };
       const transport = secure ? https : http;
       const headers: Record<string, string | number> = { 'user-agent': 'omnichannel-server', ...req.headers };
       if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
@@ -139,7 +158,7 @@ export class SafeHttpClient implements OnModuleDestroy {
         const declared = Number(res.headers['content-length'] ?? 0);
         if (declared > maxBytes) {
           res.destroy();
-          return reject(new OutboundRequestError('TOO_LARGE', `response is ${declared} bytes, over the ${maxBytes} byte limit`));
+          return fail(new OutboundRequestError('TOO_LARGE', `response is ${declared} bytes, over the ${maxBytes} byte limit`));
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -147,18 +166,19 @@ export class SafeHttpClient implements OnModuleDestroy {
           size += chunk.length;
           if (size > maxBytes) {
             res.destroy();
-            reject(new OutboundRequestError('TOO_LARGE', `response is over the ${maxBytes} byte limit`));
+            fail(new OutboundRequestError('TOO_LARGE', `response is over the ${maxBytes} byte limit`));
             return;
           }
           chunks.push(chunk);
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), durationMs: performance.now() - started }),
+          succeed({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), durationMs: performance.now() - started }),
         );
-        res.on('error', (err) => reject(new OutboundRequestError('NETWORK', err.message)));
+        res.on('error', (err) => fail(new OutboundRequestError('NETWORK', err.message)));
+        // A destroyed response (deadline, size cap) may close without 'end' or 'error'.
+        res.on('close', () => fail(new OutboundRequestError('NETWORK', 'connection closed before the response ended')));
       });
-      r.setTimeout(timeoutMs, () => r.destroy(new OutboundRequestError('TIMEOUT', `no answer within ${timeoutMs} ms`)));
-      r.on('error', (err) => reject(err instanceof OutboundRequestError ? err : new OutboundRequestError('NETWORK', err.message)));
+      r.on('error', (err) => fail(err instanceof OutboundRequestError ? err : new OutboundRequestError('NETWORK', err.message)));
       if (req.body !== undefined) r.write(req.body);
       r.end();
     });

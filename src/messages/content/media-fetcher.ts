@@ -4,9 +4,9 @@ import { AppError } from '../../common/errors/app-error';
 import { OutboundRequestError, SafeHttpClient } from '../../common/http/safe-http.client';
 import { AppConfig } from '../../config/app-config';
 import { MediaStore } from '../../media/media.store';
-import { detectMimeType, extensionFor } from '../../media/mime-sniffer';
 import { MessageErrorCode } from '../messages.errors';
 import { MessageMedia } from '../message.types';
+import { resolveMediaType } from './media-type';
 
 export interface FetchedMedia extends MessageMedia {
   mediaId: string;
@@ -30,7 +30,7 @@ export function filenameFromUrl(url: URL): string | undefined {
 /**
  * Fetches a media URL at API time (so a bad URL is the caller's immediate error, not a failed message
  * later), through the foundation's outbound client: public addresses only, no redirects, timeout,
- * size cap (MEDIA_MAX_BYTES). The type comes from the bytes; the bytes go to the MediaStore, where the
+ * size cap (MEDIA_MAX_BYTES), total deadline. The type comes from the bytes (media-type.ts); the bytes go to the MediaStore, where the
  * send worker of whichever process owns the session reads them.
  */
 @Injectable()
@@ -59,8 +59,8 @@ export class MediaFetcher {
       throw AppError.unprocessable(MessageErrorCode.MEDIA_UNREACHABLE, `The media URL answered HTTP ${res.status}`, { mediaUri, status: res.status });
     if (res.body.length === 0) throw AppError.unprocessable(MessageErrorCode.MEDIA_EMPTY, 'The media URL returned no bytes', { mediaUri });
     const declared = Array.isArray(res.headers['content-type']) ? res.headers['content-type'][0] : res.headers['content-type'];
-    const mimetype = detectMimeType(res.body, declared);
-    const filename = fileName?.trim() || filenameFromUrl(url) || `file.${extensionFor(mimetype)}`;
+    const { mimetype, extension } = await resolveMediaType(res.body, declared, mediaUri);
+    const filename = fileName?.trim() || filenameFromUrl(url) || `file.${extension}`;
     const stored = await this.store.put(clientIdentifier, res.body, { mimetype, filename });
     return { mediaId: stored.mediaId, mimetype, filename, size: stored.size, sha256: stored.sha256 };
   }

@@ -16,6 +16,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsReaction } from '../content/reaction';
 import { MessageTargetDto, ReplyableTargetDto } from './message-target.dto';
 
 /** 5.4 / 6.4: an image (JPEG, PNG or WebP) sent as a sticker; WhatsApp converts it to WebP. */
@@ -122,9 +123,8 @@ export class SendReactionDto extends MessageTargetDto {
   @MaxLength(200)
   messageId!: string;
 
-  @ApiProperty({ example: '👍', description: 'One emoji; empty string removes the reaction' })
-  @IsString()
-  @MaxLength(32)
+  @ApiProperty({ example: '👍', description: 'Exactly one emoji (one grapheme: 👍, 👍🏽, 🇧🇷, 👨‍👩‍👧); empty string removes the reaction' })
+  @IsReaction()
   emoji!: string;
 }
 

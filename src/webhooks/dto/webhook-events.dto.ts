@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/pagination';
+import { IsIsoDate } from '../../common/validation/iso-date.decorator';
 import { IsObjectIdString } from '../../common/validation/is-object-id.decorator';
 import { WEBHOOK_EVENT_STATES, WEBHOOK_EVENT_TYPES, type WebhookEventState, type WebhookEventType } from '../webhook-event.types';
 
@@ -33,10 +33,9 @@ export class ListWebhookEventsQuery extends PageQuery {
   @IsIn(WEBHOOK_EVENT_STATES)
   state?: WebhookEventState;
 
-  @ApiPropertyOptional({ example: '2026-01-31T00:00:00Z', description: 'Events recorded at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({ example: '2026-01-31T00:00:00Z', description: 'Events recorded at or after this time (an ISO 8601 string; numbers are refused)' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'since must be an ISO 8601 date' })
+  @IsIsoDate('since')
   since?: Date;
 }
 
@@ -56,8 +55,7 @@ export class ReplayEndpointDto {
   @Matches(SLUG, { message: 'platform must be a platform slug' })
   platform!: string;
 
-  @ApiProperty({ example: '2026-01-31T00:00:00Z', description: 'Replay failed and dead events recorded at or after this time' })
-  @Type(() => Date)
-  @IsDate({ message: 'since must be an ISO 8601 date' })
+  @ApiProperty({ example: '2026-01-31T00:00:00Z', description: 'Replay failed and dead events recorded at or after this time (an ISO 8601 string; numbers are refused)' })
+  @IsIsoDate('since')
   since!: Date;
 }
