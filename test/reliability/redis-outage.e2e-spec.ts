@@ -71,7 +71,7 @@ describe('a Redis outage fails fast and keeps the lease rule', () => {
       30_000,
       100,
     );
-    const sessionId = (received.data.message as { conversationId: string }).conversationId;
+    const sessionId = received.data.conversationId as string;
     const send = () => acc.post('/messages/send', { sessionId, agentName: 'A', text: 'during the outage' });
     expect((await send()).status).toBe(202);
 
