@@ -34,6 +34,7 @@ describe('a Redis outage fails fast and keeps the lease rule', () => {
   let env: Record<string, string>;
   let acc: ApiClient;
   let channelId: string;
+  let platformConfigId: string;
   const platform = new SignedPlatform();
 
   beforeAll(async () => {
@@ -48,7 +49,7 @@ describe('a Redis outage fails fast and keeps the lease rule', () => {
       LOG_LEVEL: 'warn',
     });
     server = await spawnServer(mainJs, env);
-    ({ acc, channelId } = await linkedChannel(server, platform, 'acc-redisout'));
+    ({ acc, channelId, platformConfigId } = await linkedChannel(server, platform, 'acc-redisout'));
   });
 
   afterAll(async () => {
@@ -62,16 +63,16 @@ describe('a Redis outage fails fast and keeps the lease rule', () => {
   it('answers 503 at once, reports not ready within a second, gives the session up in time, and recovers', async () => {
     const sessionsDir = `${join(env.DATA_DIR, 'sessions')}/`;
     expect(browserRoots(sessionsDir, true)).toHaveLength(1);
-    // A conversation to answer in: an inbound message opens it.
-    const inbound = await acc.post(`/sandbox/channels/${channelId}/inbound`, { from: '5521988887777', text: 'oi' });
-    expect(inbound.status).toBe(201);
-    const received = await waitFor(
-      'message.received webhook',
-      () => platform.events('message.received').find((e) => (e.data.message as { waMessageId?: string })?.waMessageId === inbound.body.messageId),
-      30_000,
-      100,
-    );
-    const sessionId = received.data.conversationId as string;
+    const conversation = await acc.post('/conversations/start/whatsappweb', {
+      platformConfigId,
+      channelId,
+      clientProviderId: '5521988887777',
+      userName: 'Cliente',
+      companyName: 'Loja',
+      platform: 'p',
+    });
+    expect([200, 201]).toContain(conversation.status);
+    const sessionId = conversation.body.id as string;
     const send = () => acc.post('/messages/send', { sessionId, agentName: 'A', text: 'during the outage' });
     expect((await send()).status).toBe(202);
 

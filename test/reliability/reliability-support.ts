@@ -34,7 +34,7 @@ export class SignedPlatform {
 }
 
 /** An account with one WhatsApp Web channel linked in the sandbox, its platform the signed receiver. */
-export async function linkedChannel(server: ServerProcess, platform: SignedPlatform, account: string): Promise<{ acc: ApiClient; channelId: string }> {
+export async function linkedChannel(server: ServerProcess, platform: SignedPlatform, account: string): Promise<{ acc: ApiClient; channelId: string; platformConfigId: string }> {
   const acc = await accountClient(new ApiClient(server.baseUrl, TEST_ADMIN_KEY), account);
   const res = await acc.post('/channels/setup/whatsappweb', {
     provider: { clientNumber: nextNumber(), companyId: 'c1' },
@@ -45,7 +45,7 @@ export async function linkedChannel(server: ServerProcess, platform: SignedPlatf
   platform.secret = res.body.platforms?.[0]?.secret ?? platform.secret;
   const linked = await acc.post(`/sandbox/channels/${res.body.id}/link`, {});
   if (linked.body.state !== 'READY') throw new Error(`link failed: ${JSON.stringify(linked.body)}`);
-  return { acc, channelId: res.body.id };
+  return { acc, channelId: res.body.id, platformConfigId: res.body.platformConfigId };
 }
 
 /**
