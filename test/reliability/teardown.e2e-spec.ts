@@ -127,8 +127,11 @@ describe('teardown loses nothing', () => {
     // Nothing kept retrying against the closed database.
     expect(output).not.toMatch(/MongoNotConnectedError|MongoClientClosedError|Client must be connected/);
 
+    const restartedAt = Date.now();
     await spawn();
-    const readyMs = await ready();
+    await ready();
+    // From launching the new process to its session READY again (restored from the stored link).
+    const readyMs = Date.now() - restartedAt;
     const { unstored, undelivered } = await allStoredAndDelivered(run.accepted, 90_000);
     // The final session.status of the stopped server (STOPPED, SHUTDOWN) arrived, signed.
     const finals = await waitFor(
