@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveConnections } from './database/connections';
 import { EmbeddedPostgresError } from './database/embedded/postgres-user';
+import { FORCE_EXIT_MS, GracefulShutdown } from './lifecycle/graceful-shutdown';
+import { HttpDrain } from './lifecycle/http-drain';
 
 async function main(): Promise<void> {
   let config;
@@ -26,19 +29,25 @@ async function main(): Promise<void> {
   // log it, never let it kill the process.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'Unhandled promise rejection'));
 
+  const http = new HttpDrain(app.getHttpServer() as Server);
+  app.use(http.middleware);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.log(`${signal}: draining and shutting down`);
-    const force = setTimeout(() => process.exit(1), 30_000);
+    const force = setTimeout(() => {
+      logger.error(`Shutdown did not finish within ${FORCE_EXIT_MS} ms: exiting`);
+      process.exit(1);
+    }, FORCE_EXIT_MS);
     force.unref();
     try {
-      await app.close();
-    } finally {
-      await connections.stopOwned();
-      process.exit(0);
+      await new GracefulShutdown(app, http, connections).run(signal);
+    } catch (err) {
+      logger.error({ err }, 'Shutdown failed');
+      await connections.stopOwned().catch(() => undefined);
+      process.exit(1);
     }
+    process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

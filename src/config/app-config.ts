@@ -54,6 +54,8 @@ export class AppConfig {
   messages!: { sendMinIntervalMs: number; mediaMaxBytes: number };
   webhooks!: {
     retryDelaysMs: number[];
+    /** No attempt is scheduled past this time after the first one (WEBHOOK_MAX_DELIVERY_HOURS). */
+    maxDeliveryMs: number;
     timeoutMs: number;
     endpointConcurrency: number;
     workerConcurrency: number;
@@ -149,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     webhooks: {
       retryDelaysMs: vars.WEBHOOK_RETRY_DELAYS_MS?.map(Number) ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+      maxDeliveryMs: (vars.WEBHOOK_MAX_DELIVERY_HOURS ?? 48) * 3600_000,
       timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
       endpointConcurrency: vars.WEBHOOK_ENDPOINT_CONCURRENCY ?? 4,
       workerConcurrency: vars.WEBHOOK_WORKER_CONCURRENCY ?? 50,

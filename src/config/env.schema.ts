@@ -153,6 +153,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toList) @Matches(/^\d+$/, { each: true, message: 'WEBHOOK_RETRY_DELAYS_MS must be numbers' })
   WEBHOOK_RETRY_DELAYS_MS?: string[];
 
+  /** Cap on one event's whole delivery, throttled waits (429/503 + Retry-After) included; then it is dead. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(24 * 30)
+  WEBHOOK_MAX_DELIVERY_HOURS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(100)
   WEBHOOK_TIMEOUT_MS?: number;
 

@@ -13,6 +13,25 @@ function channelGone(err: unknown): undefined {
   throw err;
 }
 
+/** Tries of recording one event's webhook when the database fails (waits 0.2, 0.4, 0.8, 1.6 s between). */
+const RECORD_ATTEMPTS = 5;
+
+/**
+ * Recording is idempotent (a key per event), so a database error is worth another try: a
+ * published status move has no one else to retry it (its publisher does not wait). A caller
+ * error (AppError) never succeeds and is not retried.
+ */
+async function retried(task: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await task();
+    } catch (err) {
+      if (err instanceof AppError || attempt >= RECORD_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 /**
  * Domain events other modules publish that platforms must hear about:
  * - `message.status` (MessageStatusService: acks and the send pipeline) goes to the platform
@@ -35,10 +54,10 @@ export class DomainEventWebhooks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on(DomainEventName.MessageStatus, (e) => this.messageStatus(e));
+    this.events.on(DomainEventName.MessageStatus, (e) => retried(() => this.messageStatus(e)));
     // Same payload and key: recorded only if the original never was.
-    this.events.on(DomainEventName.MessageStatusRepeated, (e) => this.messageStatus({ ...e, name: DomainEventName.MessageStatus }));
-    this.events.on(DomainEventName.SessionStatus, (e) => this.sessionStatus(e));
+    this.events.on(DomainEventName.MessageStatusRepeated, (e) => retried(() => this.messageStatus({ ...e, name: DomainEventName.MessageStatus })));
+    this.events.on(DomainEventName.SessionStatus, (e) => retried(() => this.sessionStatus(e)));
   }
 
   async messageStatus(e: DomainEvent): Promise<void> {

@@ -69,7 +69,7 @@ describe('InboundPipeline', () => {
     sut = moduleRef.get(InboundPipeline);
   });
 
-  const settle = () => sut.onApplicationShutdown();
+  const settle = () => sut.drain();
 
   it('journals events in batches, applies them in order per channel, then empties the journal', async () => {
     for (let i = 0; i < 50; i++) await sut.handle({ clientIdentifier: 'acc', channelId: i % 2 ? 'odd' : 'even' }, msg(`m${i}`), session);

@@ -52,6 +52,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
   private readonly inFlight = new Set<string>();
   private buffer: { entry: JournalEntry; session: EngineSession }[] = [];
   private writing?: Promise<void>;
+  private closed = false;
 
   constructor(
     private readonly journal: InboundJournal,
@@ -78,6 +79,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
       try {
         await this.journal.appendMany(batch.map((b) => b.entry));
       } catch (err) {
+        if (this.closed) return;
         failures++;
         this.logger.error({ err, events: batch.length, failures }, 'Could not write inbound events to the journal; retrying');
         await new Promise((r) => setTimeout(r, Math.min(5_000, BACKOFF_MS * 2 ** failures)));
@@ -91,7 +93,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
 
   /** Applies a journal entry in its channel's lane, then removes it. Failures leave it for recovery. */
   schedule(entry: JournalEntry, session?: EngineSession): Promise<void> {
-    if (this.inFlight.has(entry.id)) return Promise.resolve();
+    if (this.closed || this.inFlight.has(entry.id)) return Promise.resolve();
     this.inFlight.add(entry.id);
     return this.lanes
       .push(entry.ctx.channelId, chatOf(entry.event), async () => {
@@ -113,13 +115,28 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+    this.close();
+  }
+
+  /** Waits (bounded) until every event handed over is journaled and applied; the rest stays journaled. */
+  async drain(boundMs = DRAIN_ON_SHUTDOWN_MS): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const drain = async () => {
       while (this.writing) await this.writing;
       await this.lanes.drained();
     };
-    await Promise.race([drain(), new Promise((r) => (timer = setTimeout(r, DRAIN_ON_SHUTDOWN_MS)))]);
+    await Promise.race([drain(), new Promise((r) => (timer = setTimeout(r, boundMs)))]);
     clearTimeout(timer);
+  }
+
+  /**
+   * The database and Redis are about to close: nothing starts or retries any more (retrying against a
+   * closed connection only held the process up and filled the log). Entries not applied stay
+   * journaled; the next boot (or another process) applies them.
+   */
+  close(): void {
+    this.closed = true;
   }
 
   private async apply(entry: JournalEntry, live?: EngineSession): Promise<unknown> {
@@ -156,7 +173,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
       try {
         return await task();
       } catch (err) {
-        if (err instanceof AppError || attempt >= ATTEMPTS) {
+        if (err instanceof AppError || attempt >= ATTEMPTS || this.closed) {
           this.logger.error({ err, channelId: ctx.channelId, type: event.type, step, attempt }, 'Inbound event failed');
           throw err;
         }

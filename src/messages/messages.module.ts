@@ -13,6 +13,7 @@ import { MessagesRepository } from './messages.repository';
 import { MessagesController } from './messages.controller';
 import { OutboundMessagesService } from './outbound-messages.service';
 import { SendProcessor } from './pipeline/send-processor';
+import { SentLedger } from './pipeline/sent-ledger';
 import { SendQueues } from './pipeline/send-queues';
 import { SendWorkers } from './pipeline/send-workers';
 import { SendTargetResolver } from './send-target.resolver';
@@ -52,6 +53,7 @@ class MessagesChannelCleanup implements OnModuleInit {
     MediaFetcher,
     SendQueues,
     SendProcessor,
+    SentLedger,
     SendWorkers,
     OutboundMessagesService,
     MessageActionsService,

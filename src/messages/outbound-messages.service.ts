@@ -118,6 +118,8 @@ export class OutboundMessagesService {
     key: string | undefined,
     build: (target: SendTarget) => Promise<Content>,
   ): Promise<Accepted> {
+    // Before anything is stored: while Redis is away a send could not be queued, answer 503 at once.
+    this.queues.assertAvailable();
     const hash = requestHash(route, dto);
     if (key) {
       const earlier = await this.repository.findByIdempotencyKey(clientIdentifier, key);

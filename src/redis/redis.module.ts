@@ -1,35 +1,13 @@
-import { DynamicModule, Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import type { ConnectionOptions } from 'bullmq';
-import IORedis, { Redis, RedisOptions } from 'ioredis';
 import { Connections } from '../database/connections';
+import { RedisAvailability } from './redis-availability';
+import { RedisClient, redisOptionsFromUrl } from './redis-client';
+import { RedisUnavailableInterceptor } from './redis-unavailable.interceptor';
 
-/** ioredis options from a redis:// URL, as BullMQ needs them (no per-command retry cap). */
-export function redisOptionsFromUrl(url: string): RedisOptions {
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username || undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname && u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-  };
-}
-
-/** The shared command connection (leases, counters, health). Queues open their own. */
-@Injectable()
-export class RedisClient implements OnApplicationShutdown {
-  readonly redis: Redis;
-  constructor(readonly options: RedisOptions) {
-    this.redis = new IORedis(options);
-  }
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-}
+export { COMMAND_TIMEOUT_MS, commandOptions, RedisClient, redisOptionsFromUrl } from './redis-client';
 
 @Global()
 @Module({})
@@ -39,8 +17,12 @@ export class RedisModule {
     return {
       module: RedisModule,
       imports: [BullModule.forRoot({ connection: { ...options } as ConnectionOptions, prefix })],
-      providers: [{ provide: RedisClient, useFactory: () => new RedisClient(options) }],
-      exports: [RedisClient, BullModule],
+      providers: [
+        { provide: RedisClient, useFactory: () => new RedisClient(options) },
+        RedisAvailability,
+        { provide: APP_INTERCEPTOR, useClass: RedisUnavailableInterceptor },
+      ],
+      exports: [RedisClient, RedisAvailability, BullModule],
     };
   }
 }

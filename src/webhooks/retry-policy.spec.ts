@@ -7,6 +7,18 @@ const state = (failures: number, elapsedMs = 0): RetryState => ({ failures, firs
 describe('RetryPolicy', () => {
   const exact = new RetryPolicy(DEFAULT_WEBHOOK_RETRY_DELAYS_MS, 0);
 
+  it('caps the total delivery time: throttling keeps its steps, but nothing is scheduled past the cap', () => {
+    const capped = new RetryPolicy(DEFAULT_WEBHOOK_RETRY_DELAYS_MS, 0, Math.random, 30 * 3600_000);
+    const throttled = { kind: 'response', status: 429, retryAfter: '3600' } as const;
+    // Inside the schedule's window a throttled attempt waits as asked and uses up no step.
+    expect(capped.decide(throttled, state(0, 3600_000))).toEqual({ outcome: 'retry', delayMs: 3600_000, consumesRetry: false });
+    // Past the window it uses steps, and a step that would land past the cap is refused.
+    expect(capped.decide(throttled, state(6, 28 * 3600_000))).toEqual({ outcome: 'dead', reason: 'RETRIES_EXHAUSTED', disableEndpoint: false });
+    expect(capped.decide({ kind: 'response', status: 500 }, state(3, 29.5 * 3600_000))).toEqual({ outcome: 'dead', reason: 'RETRIES_EXHAUSTED', disableEndpoint: false });
+    // Uncapped, the same attempt would have been retried.
+    expect(exact.decide({ kind: 'response', status: 500 }, state(3, 29.5 * 3600_000))).toMatchObject({ outcome: 'retry' });
+  });
+
   it('delivers on any 2xx', () => {
     for (const status of [200, 201, 202, 204, 299]) {
       expect(exact.decide({ kind: 'response', status }, state(0))).toEqual({ outcome: 'delivered' });

@@ -42,6 +42,8 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
  * - 429/503 with Retry-After: wait as asked without using up a step, while the event is still inside
  *   the schedule's total span (so throttling cannot turn into a dead letter within seconds, nor last forever).
  * - Anything else (other statuses, timeouts, refused or forbidden addresses): next step of the schedule.
+ * - Whatever the above says, no attempt is scheduled later than `maxTotalMs` after the first one
+ *   (WEBHOOK_MAX_DELIVERY_HOURS): throttling that used up the window and then steps cannot stretch it.
  *
  * Jitter spreads retries by ±`jitter` of each delay so a platform coming back is not hit by a thundering herd.
  */
@@ -52,6 +54,8 @@ export class RetryPolicy {
     readonly delaysMs: readonly number[],
     readonly jitter = 0.2,
     private readonly random: () => number = Math.random,
+    /** Total cap from the first attempt: no retry is scheduled past it, throttled or not. */
+    readonly maxTotalMs = Number.POSITIVE_INFINITY,
   ) {
     if (delaysMs.length === 0) throw new Error('the retry schedule needs at least one step');
     this.window = delaysMs.reduce((a, b) => a + b, 0);
@@ -62,6 +66,14 @@ export class RetryPolicy {
   }
 
   decide(result: AttemptResult, state: RetryState): RetryDecision {
+    const decision = this.decideUncapped(result, state);
+    if (decision.outcome !== 'retry') return decision;
+    const elapsed = state.now.getTime() - state.firstAttemptAt.getTime();
+    if (elapsed + decision.delayMs > this.maxTotalMs) return { outcome: 'dead', reason: 'RETRIES_EXHAUSTED', disableEndpoint: false };
+    return decision;
+  }
+
+  private decideUncapped(result: AttemptResult, state: RetryState): RetryDecision {
     if (result.kind === 'response') {
       if (result.status >= 200 && result.status < 300) return { outcome: 'delivered' };
       if (result.status === 410) return { outcome: 'dead', reason: 'ENDPOINT_GONE', disableEndpoint: true };

@@ -20,6 +20,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(WebhookWorker.name);
   private worker?: Worker<DeliveryJobData>;
   private readonly busyCount = new Map<string, number>();
+  private closing?: Promise<void>;
 
   constructor(
     private readonly delivery: WebhookDelivery,
@@ -44,7 +45,13 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    await this.drain();
+  }
+
+  /** Takes no new job and waits for the deliveries in flight (the ordered shutdown bounds the wait). */
+  async drain(): Promise<void> {
+    this.closing ??= this.worker?.close();
+    await this.closing;
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<string> {

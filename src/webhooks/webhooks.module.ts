@@ -71,7 +71,7 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
     WebhookLogService,
     WebhookMetrics,
     EndpointLimiter,
-    { provide: RetryPolicy, useFactory: (config: AppConfig) => new RetryPolicy(config.webhooks.retryDelaysMs), inject: [AppConfig] },
+    { provide: RetryPolicy, useFactory: (config: AppConfig) => new RetryPolicy(config.webhooks.retryDelaysMs, undefined, undefined, config.webhooks.maxDeliveryMs), inject: [AppConfig] },
     { provide: WebhookEndpoints, useClass: ChannelWebhookEndpoints },
   ],
   exports: [WebhookOutbox, WebhookEventsRepository, WebhookMetrics],

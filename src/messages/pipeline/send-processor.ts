@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { MediaStore } from '../../media/media.store';
-import type { EngineSession } from '../../whatsapp/engine/messaging-engine.port';
+import type { EngineSession, SentMessage } from '../../whatsapp/engine/messaging-engine.port';
 import { WhatsappSessions } from '../whatsapp-sessions';
 import { MessageStatusService } from '../message-status.service';
 import type { OutboundMessage } from '../message.types';
@@ -10,6 +10,7 @@ import { SendFailureReason } from '../messages.errors';
 import { toEngineContent, UnsendableError } from './engine-content';
 import { describeError, isTransient, pause, withTimeout } from './send-errors';
 import { ActionResult, SendJobData } from './send-jobs';
+import { SentLedger } from './sent-ledger';
 
 /** What the worker of one channel hands the processor. */
 export interface ChannelWork {
@@ -22,7 +23,15 @@ export interface ChannelWork {
   requeueFirst(clientIdentifier: string, messageId: string): Promise<void>;
 }
 
+/** What WhatsApp accepted: the message's id (and the extra ids of a multi-card send). */
+interface Accepted {
+  id?: string;
+  timestamp?: number;
+  extra: string[];
+}
+
 export const SEND_TIMEOUT_MS = 60_000;
+const RECORD_SENT_MAX_BACKOFF_MS = 5_000;
 /** Tries of one send (waits 1, 2, 4, 8 s between them) while the session is not there or times out. */
 export const SEND_MAX_ATTEMPTS = 5;
 
@@ -40,6 +49,7 @@ export class SendProcessor {
     private readonly status: MessageStatusService,
     private readonly media: MediaStore,
     private readonly sessions: WhatsappSessions,
+    private readonly ledger: SentLedger,
   ) {}
 
   async process(data: SendJobData, work: ChannelWork): Promise<ActionResult | void> {
@@ -73,29 +83,13 @@ export class SendProcessor {
         throw err;
       }
       if (!(await this.repository.claimForSending(clientIdentifier, work.channelId, messageId, attempt))) return;
+      let accepted: Accepted;
       try {
-        if (message.outbound.op === 'forward') {
-          const sent = await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS);
-          return await this.sent(message, sent?.id, sent?.timestamp, work);
-        }
-        const content = prepared.content!;
-        if (content.kind === 'contacts' && content.vcards.length > 1) {
-          // One WhatsApp message per card (a vCard string carries one contact): the first is the message's id.
-          const ids: string[] = [];
-          let first: Awaited<ReturnType<EngineSession['sendMessage']>> | undefined;
-          for (const [i, vcard] of content.vcards.entries()) {
-            const sent = await withTimeout(session.sendMessage(message.chatId, { kind: 'contacts', vcards: [vcard] }, { quotedMessageId: i === 0 ? prepared.quoted : undefined }), SEND_TIMEOUT_MS);
-            first ??= sent;
-            ids.push(sent.id);
-          }
-          return await this.sent(message, first?.id, first?.timestamp, work, ids.slice(1));
-        }
-        const sent = await withTimeout(session.sendMessage(message.chatId, content, { quotedMessageId: prepared.quoted }), SEND_TIMEOUT_MS);
-        return await this.sent(message, sent.id, sent.timestamp, work);
+        accepted = await this.deliver(session, message, prepared);
       } catch (err) {
         // The echo of the message may have arrived: then it was sent whatever the call said.
         const now = await this.repository.findById(clientIdentifier, messageId);
-        if (now?.waMessageId) return this.sent(message, now.waMessageId, undefined, work);
+        if (now?.waMessageId) return this.recordSent(message, { id: now.waMessageId, extra: [] }, work);
         if (!isTransient(err) || attempt >= SEND_MAX_ATTEMPTS) {
           const reason = isTransient(err) ? SendFailureReason.SEND_TIMEOUT : SendFailureReason.ENGINE_ERROR;
           return void (await this.fail(message, reason, err));
@@ -103,6 +97,49 @@ export class SendProcessor {
         await this.repository.releaseToQueue(clientIdentifier, work.channelId, messageId, describeError(err));
         this.logger.warn({ channelId: work.channelId, messageId, attempt, err: describeError(err) }, 'Send failed, will retry');
         if (!(await this.backoff(attempt, work))) return work.requeueFirst(clientIdentifier, messageId);
+        continue;
+      }
+      // WhatsApp accepted it: from here on it is `sent`, whatever the database says (its own try).
+      return this.recordSent(message, accepted, work);
+    }
+  }
+
+  /** The engine call only: what WhatsApp accepted, or a throw when it did not. */
+  private async deliver(session: EngineSession, message: OutboundMessage, prepared: Awaited<ReturnType<SendProcessor['prepare']>>): Promise<Accepted> {
+    if (message.outbound.op === 'forward') {
+      const sent = await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS);
+      return { id: sent?.id, timestamp: sent?.timestamp, extra: [] };
+    }
+    const content = prepared.content!;
+    if (content.kind === 'contacts' && content.vcards.length > 1) {
+      // One WhatsApp message per card (a vCard string carries one contact): the first is the message's id.
+      const ids: string[] = [];
+      let first: SentMessage | undefined;
+      for (const [i, vcard] of content.vcards.entries()) {
+        const sent = await withTimeout(session.sendMessage(message.chatId, { kind: 'contacts', vcards: [vcard] }, { quotedMessageId: i === 0 ? prepared.quoted : undefined }), SEND_TIMEOUT_MS);
+        first ??= sent;
+        ids.push(sent.id);
+      }
+      return { id: first?.id, timestamp: first?.timestamp, extra: ids.slice(1) };
+    }
+    const sent = await withTimeout(session.sendMessage(message.chatId, content, { quotedMessageId: prepared.quoted }), SEND_TIMEOUT_MS);
+    return { id: sent.id, timestamp: sent.timestamp, extra: [] };
+  }
+
+  /**
+   * Stores `sent` after WhatsApp accepted the message, retrying on its own until the database takes
+   * it: a write that fails here must never turn into `failed` (a platform that resends would make the
+   * customer get it twice). The id is noted in Redis first, so a process that dies before the write
+   * still settles the message as `sent` (see interrupted).
+   */
+  private async recordSent(message: OutboundMessage, accepted: Accepted, work: ChannelWork): Promise<void> {
+    if (accepted.id) await this.ledger.note(message.id, accepted.id).catch((err: unknown) => this.logger.warn({ err: describeError(err), messageId: message.id }, 'Could not note the sent id in Redis'));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sent(message, accepted.id, accepted.timestamp, work, accepted.extra);
+      } catch (err) {
+        this.logger.warn({ messageId: message.id, attempt, err: describeError(err) }, 'WhatsApp accepted the message but storing `sent` failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(RECORD_SENT_MAX_BACKOFF_MS, 250 * 2 ** (attempt - 1))));
       }
     }
   }
@@ -137,6 +174,8 @@ export class SendProcessor {
   /** A job found its message mid-send: the process died during the call. Sent once at most, never twice. */
   private async interrupted(message: OutboundMessage): Promise<void> {
     if (message.waMessageId) return this.status.markSent(message, message.waMessageId);
+    const noted = await this.ledger.find(message.id).catch(() => undefined);
+    if (noted) return this.status.markSent(message, noted);
     this.logger.warn({ messageId: message.id }, 'Send was interrupted; not resending (at most once)');
     await this.fail(message, SendFailureReason.SEND_INTERRUPTED, new Error('the server stopped during the send; it may or may not have reached WhatsApp'));
   }

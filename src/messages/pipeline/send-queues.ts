@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
+import { RedisAvailability } from '../../redis/redis-availability';
 import { RedisClient } from '../../redis/redis.module';
 import { ActionResult, SendJobData, sendQueueName } from './send-jobs';
 
@@ -18,7 +19,13 @@ export class SendQueues implements OnApplicationShutdown {
   constructor(
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
+    private readonly availability: RedisAvailability,
   ) {}
+
+  /** 503 DEPENDENCY_UNAVAILABLE at once while Redis does not answer (sends would hang or be lost). */
+  assertAvailable(): void {
+    this.availability.assertAvailable();
+  }
 
   queue(channelId: string): Queue<SendJobData> {
     let queue = this.queues.get(channelId);

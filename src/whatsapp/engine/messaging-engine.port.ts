@@ -126,6 +126,8 @@ export interface EngineSession {
 export abstract class MessagingEngine {
   abstract readonly name: string;
   abstract createSession(spec: SessionSpec, listener: EngineListener): EngineSession;
+  /** Optional: at boot, before any session starts, clears what a dead process left (returns how many processes). */
+  boot?(): Promise<number>;
   /** Optional: at shutdown, after every session was stopped, clears what may be left behind (stray browsers). */
   shutdown?(): Promise<void>;
 }

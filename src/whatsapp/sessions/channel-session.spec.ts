@@ -283,6 +283,50 @@ describe('ChannelSession state machine', () => {
     expect(delivered.map((e) => (e.type === 'message' ? e.message.id : e.type))).toEqual([m1.id, 'ack', m2.id]);
   });
 
+  it.each([
+    ['stop', (sut: ChannelSession) => sut.stop()],
+    ['restart', (sut: ChannelSession) => sut.restart()],
+    ['lease loss', async (sut: ChannelSession) => sut.leaseLost()],
+  ])('journals events the browser hands over while it closes (%s): none is dropped', async (_what, teardown) => {
+    const { sut, engine, delivered } = build();
+    engine.linkedProfiles.set('/data/c1', 'me@c.us');
+    await sut.start();
+    await tick();
+    const s = engine.session('c1');
+    const close = s.stop.bind(s);
+    const late: string[] = [];
+    // WhatsApp Web keeps handing over events until the browser is really closed.
+    s.stop = async () => {
+      late.push(s.receive({ chatId: '1@c.us', body: 'during close' }).id);
+      await Promise.resolve();
+      late.push(s.receive({ chatId: '2@c.us', body: 'last one' }).id);
+      await close();
+    };
+    const before = s.receive({ chatId: '1@c.us', body: 'before' }).id;
+    let finished = false;
+    const done = teardown(sut).then(() => (finished = true));
+    await tick(100);
+    await done;
+    expect(finished).toBe(true);
+    expect(delivered.map((e) => (e.type === 'message' ? e.message.id : e.type))).toEqual([before, ...late]);
+  });
+
+  it('stop resolves only once the events handed over reached the sink', async () => {
+    const { sut, engine, delivered } = build();
+    engine.linkedProfiles.set('/data/c1', 'me@c.us');
+    await sut.start();
+    await tick();
+    const s = engine.session('c1');
+    for (let i = 0; i < 5; i++) s.receive({ chatId: `${i}@c.us`, body: `m${i}` });
+    let stopped = false;
+    const done = sut.stop().then(() => (stopped = true));
+    await tick(12);
+    expect(stopped).toBe(false);
+    await tick(100);
+    await done;
+    expect(delivered).toHaveLength(5);
+  });
+
   it('bounds concurrent starts: the next browser launches when one reaches QR or READY', async () => {
     const engine = new FakeMessagingEngine();
     const limiter = new StartLimiter(1);

@@ -285,7 +285,9 @@ export class ChannelSession {
   private launch(reason: string): void {
     const generation = ++this.generation;
     this.setState('STARTING', reason, { autoStart: true, pairingCode: undefined });
-    const session = this.engine.createSession(this.spec, this.listener(generation));
+    const source: { session?: EngineSession } = {};
+    const session = this.engine.createSession(this.spec, this.listener(generation, source));
+    source.session = session;
     this.engineSession = session;
     void this.boot(generation, session);
   }
@@ -303,7 +305,8 @@ export class ChannelSession {
     }
   }
 
-  private listener(generation: number): EngineListener {
+  /** `source.session` is the engine session the listener belongs to (set right after it is created). */
+  private listener(generation: number, source: { session?: EngineSession }): EngineListener {
     const current = () => generation === this.generation;
     return {
       onQr: (qr) => {
@@ -362,9 +365,11 @@ export class ChannelSession {
         const crashed = /BROWSER|PAGE|CRASH/i.test(reason);
         return void this.fail(generation, crashed ? SessionReason.BROWSER_CRASHED : reason, reason);
       },
+      // Whatever the session's state (stopping, restarting, lease lost): an event WhatsApp Web
+      // handed over is journaled. Only lifecycle callbacks are fenced by the generation.
       onEvent: (event) => {
-        const session = this.engineSession;
-        if (!current() || !session) return;
+        const session = source.session;
+        if (!session) return;
         this.events = this.events
           .then(() => this.hooks.event(session, event))
           .catch((err: unknown) => this.logger.error({ err, type: event.type }, 'Inbound event handler failed'));
@@ -447,7 +452,12 @@ export class ChannelSession {
 
   // ------------------------------------------------------------------------------ helpers
 
-  /** Invalidates the current engine session and closes its browser. Caller holds the lock. */
+  /**
+   * Invalidates the current engine session and closes its browser. Caller holds the lock.
+   * Order matters for inbound events: the engine closes its source first (no new event, the
+   * ones in flight handed over), the handed-over events are drained into the sink, and only
+   * then is the session gone (see stopEngine).
+   */
   private async teardown(): Promise<void> {
     this.clearTimers();
     const session = this.detachEngine();
@@ -467,11 +477,21 @@ export class ChannelSession {
     return session;
   }
 
+  /** Closes the browser, then waits until every event it handed over reached the sink. */
   private async stopEngine(session: EngineSession): Promise<void> {
     try {
       await withTimeout(session.stop(), this.options.stopTimeoutMs, 'stop timed out');
     } catch (err) {
       this.logger.warn({ err }, 'Closing the browser failed');
+    }
+    await this.drained();
+  }
+
+  /** Resolves once every engine event handed over so far was given to the sink. */
+  async drained(): Promise<void> {
+    for (let tail = this.events; ; tail = this.events) {
+      await tail;
+      if (tail === this.events) return;
     }
   }
 

@@ -7,6 +7,8 @@ import { SessionLease } from './session-lease';
 class FakeRedis {
   readonly keys = new Map<string, { value: string; expiresAt: number }>();
   down = false;
+  /** A stopped server: commands are sent and never answered. */
+  hang = false;
   private live(key: string) {
     const e = this.keys.get(key);
     if (e && e.expiresAt <= Date.now()) this.keys.delete(key);
@@ -22,6 +24,7 @@ class FakeRedis {
     return this.live(key)?.value ?? null;
   }
   async eval(script: string, _n: number, key: string, owner: string, ttl?: string) {
+    if (this.hang) return new Promise<number>(() => undefined);
     if (this.down) throw new Error('connection lost');
     const e = this.live(key);
     if (!e || e.value !== owner) return 0;
@@ -46,6 +49,19 @@ describe('SessionLease', () => {
     const client = { redis } as unknown as RedisClient;
     return { redis, a: new SessionLease(client, config), b: new SessionLease(client, config) };
   }
+
+  it('gives the lease up by the clock within 80 % of its TTL when renewals are never answered', async () => {
+    const { redis, a } = two();
+    const lost: { channelId: string; at: number }[] = [];
+    a.setLostHandler((channelId) => lost.push({ channelId, at: Date.now() }));
+    expect(await a.acquire('c1')).toBe(true);
+    const acquiredAt = Date.now();
+    redis.hang = true;
+    await jest.advanceTimersByTimeAsync(3_000 * 0.8 + 200);
+    expect(lost).toHaveLength(1);
+    expect(lost[0].at - acquiredAt).toBeLessThanOrEqual(3_000 * 0.8 + 150);
+    expect(a.holds('c1')).toBe(false);
+  });
 
   it('gives a channel to one process at a time and keeps it renewed', async () => {
     const { a, b } = two();

@@ -7,6 +7,9 @@ import { RedisClient } from '../../redis/redis.module';
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Renewed within this fraction of the TTL, or given up: another process may take it at the TTL. */
+const SAFE_FRACTION = 0.8;
+
 export type LeaseLostHandler = (channelId: string) => void;
 
 /**
@@ -24,6 +27,7 @@ export class SessionLease implements OnApplicationShutdown {
   private readonly held = new Map<string, { renewedAt: number }>();
   private readonly chains = new Map<string, Promise<unknown>>();
   private timer?: NodeJS.Timeout;
+  private deadlineTimer?: NodeJS.Timeout;
   private onLost: LeaseLostHandler = () => undefined;
   private readonly ttlMs: number;
   private readonly prefix: string;
@@ -121,22 +125,41 @@ export class SessionLease implements OnApplicationShutdown {
       return;
     }
     // An unreachable Redis is only a loss once another process could have taken the key.
-    if (result === 'error' && Date.now() - entry.renewedAt < this.ttlMs * 0.8) return;
+    if (result === 'error' && Date.now() - entry.renewedAt < this.ttlMs * SAFE_FRACTION) return;
+    this.lose(channelId, entry, result);
+  }
+
+  private lose(channelId: string, entry: { renewedAt: number }, why: string): void {
     if (this.held.get(channelId) !== entry) return;
     this.held.delete(channelId);
-    this.logger.error({ channelId }, 'Lost the session lease: closing the browser');
+    this.logger.error({ channelId, why, sinceRenewalMs: Date.now() - entry.renewedAt }, 'Lost the session lease: closing the browser');
     this.onLost(channelId);
+  }
+
+  /**
+   * The safety rule by the clock: a lease not renewed within SAFE_FRACTION of its TTL is given up,
+   * whether or not the renewal ever got an answer (a stopped Redis keeps the socket open and a
+   * renewal can hang; its serial chain must not hold the rule up).
+   */
+  private checkDeadlines(): void {
+    const now = Date.now();
+    for (const [channelId, entry] of this.held)
+      if (now - entry.renewedAt >= this.ttlMs * SAFE_FRACTION) this.lose(channelId, entry, 'not renewed in time');
   }
 
   private ensureTimer(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.renewAll(), Math.max(500, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
+    this.deadlineTimer = setInterval(() => this.checkDeadlines(), Math.max(100, Math.floor(this.ttlMs / 20)));
+    this.deadlineTimer.unref();
   }
 
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.deadlineTimer) clearInterval(this.deadlineTimer);
     this.timer = undefined;
+    this.deadlineTimer = undefined;
   }
 
   onApplicationShutdown(): void {

@@ -88,7 +88,7 @@ function build(channels: string[], sink?: InboundEventSink) {
     repo as unknown as SessionsRepository,
     lease as unknown as SessionLease,
     directory,
-    { publish: (e: DomainEvent) => events.push(e) } as unknown as DomainEvents,
+    { publishAndWait: async (e: DomainEvent) => void events.push(e) } as unknown as DomainEvents,
     bus,
     moduleRef,
   );

@@ -68,6 +68,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private restoring?: Promise<void>;
   private adoptionTimer?: NodeJS.Timeout;
   private readonly listeners = new Set<(change: StatusChange) => void>();
+  private readonly publications = new Set<Promise<void>>();
+  private shuttingDown?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
@@ -292,7 +294,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     }
     if (change.kind === 'state' && previousState !== status.state) {
       this.logger.log({ channelId: status.channelId, from: previousState, to: status.state, reason: status.reason }, 'Session state changed');
-      this.events.publish({
+      this.publishing(this.events.publishAndWait({
         name: DomainEventName.SessionStatus,
         clientIdentifier: status.clientIdentifier,
         channelId: status.channelId,
@@ -304,10 +306,21 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
           ...(status.state === 'QR' ? { qr: true } : {}),
           ...(status.me ? { me: status.me } : {}),
         },
-      });
+      }));
     }
     this.bus.publish(change);
     for (const listener of this.listeners) listener(change);
+  }
+
+  /**
+   * Runs a `session.status` publication in the background, remembered until it settles: shutdown
+   * waits for them, so the final STOPPED webhooks are recorded before the database closes.
+   */
+  private publishing(publication: Promise<void>): void {
+    const tracked = publication
+      .catch((err: unknown) => this.logger.error({ err }, 'session.status handlers failed'))
+      .finally(() => this.publications.delete(tracked));
+    this.publications.add(tracked);
   }
 
   private async deliver(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<void> {
@@ -332,7 +345,9 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   // ----------------------------------------------------------------------------- boot and shutdown
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    const stale = await this.engine.boot?.().catch((err: unknown) => this.logger.warn({ err }, 'Clearing stale browsers failed'));
+    if (stale) this.logger.warn({ processes: stale }, 'Killed browsers a previous server process left running');
     if (!this.config.whatsapp.restoreOnBoot) return;
     // In the background: the HTTP server comes up while browsers start.
     this.restoring = this.restoreAll('boot')
@@ -411,7 +426,21 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     this.adoptionTimer.unref();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown ??= this.stopAll();
+    return this.shuttingDown;
+  }
+
+  /**
+   * Stops every local session (each closes its event source and drains its events into the
+   * inbound sink first), then waits for their final `session.status` events to be recorded.
+   * Idempotent: the ordered shutdown calls it before Nest's hooks do.
+   */
+  shutdown(): Promise<void> {
+    return this.beforeApplicationShutdown();
+  }
+
+  private async stopAll(): Promise<void> {
     this.closing = true;
     clearInterval(this.adoptionTimer);
     this.bus.close();
@@ -425,6 +454,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     this.sessions.clear();
     await this.engine.shutdown?.();
     await this.restoring;
+    while (this.publications.size > 0) await Promise.all([...this.publications]);
   }
 
   /** Counts of local sessions per state (metrics, readiness). */

@@ -44,7 +44,7 @@ export class SessionStatusBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    const sub = this.redis.redis.duplicate();
+    const sub = this.redis.connection();
     this.subscriber = sub;
     sub.on('message', (_channel: string, raw: string) => this.receive(raw));
     sub.on('error', (err) => this.logger.warn({ err }, 'Session status subscriber error'));

@@ -104,6 +104,29 @@ export async function killProfileBrowsers(profileDir: string, prefix = false, wa
   return victims.length;
 }
 
+/**
+ * Browsers under `prefixDir` whose server process is gone: a server killed hard (SIGKILL, OOM)
+ * leaves its Chromium running, reparented to init or a subreaper. A browser whose parent is still
+ * a live Node process belongs to a running server (several may share a data volume) and is kept.
+ */
+export function orphanBrowsers(prefixDir: string, procs = listProcesses()): ProcInfo[] {
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  return browserRoots(prefixDir, true, procs).filter((root) => {
+    const parent = byPid.get(root.ppid);
+    return !parent || parent.pid === 1 || parent.state === 'Z' || !/node/i.test(`${parent.comm} ${parent.args[0] ?? ''}`);
+  });
+}
+
+/** Kills every orphan browser under `prefixDir` with its process tree; returns how many processes. */
+export async function killOrphanBrowsers(prefixDir: string): Promise<number> {
+  let killed = 0;
+  for (const root of orphanBrowsers(prefixDir)) {
+    const dir = root.args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+    if (dir) killed += await killProfileBrowsers(dir);
+  }
+  return killed;
+}
+
 /** Chromium's profile locks; stale ones make the next launch fail ("already running"). */
 export async function removeProfileLocks(profileDir: string): Promise<void> {
   await Promise.all(

@@ -3,7 +3,7 @@ import { AppConfig } from '../../../config/app-config';
 import { sandboxClientOptions } from '../../sandbox/sandbox-page-driver';
 import { EngineListener, EngineSession, MessagingEngine, SessionSpec } from '../messaging-engine.port';
 import { ChromiumLaunch, chromiumLaunch } from './chromium-launch';
-import { killProfileBrowsers } from './chromium-processes';
+import { killOrphanBrowsers, killProfileBrowsers } from './chromium-processes';
 import { WwebjsClientExtras, WwebjsSession } from './wwebjs.session';
 
 export interface WwebjsEngineOptions {
@@ -48,6 +48,11 @@ export class WwebjsEngine extends MessagingEngine {
       extras: this.options.extras,
       sandbox: this.options.name === 'sandbox',
     });
+  }
+
+  /** Browsers a server killed hard left behind (their profiles would be locked): gone before any session starts. */
+  override async boot(): Promise<number> {
+    return killOrphanBrowsers(`${this.options.sessionsRoot}/`);
   }
 
   /** Kills any browser still running on a profile under the sessions root. */

@@ -47,6 +47,8 @@ export interface WwebjsSessionOptions {
   sandbox: boolean;
   /** How long to wait for `message_revoke_everyone` to tell a revoke from a delete-for-me. */
   revokeConfirmMs?: number;
+  /** How long a forward waits for its copy's `message_create` (which carries the copy's id). */
+  forwardEchoMs?: number;
 }
 
 /**
@@ -58,6 +60,8 @@ export interface WwebjsSessionOptions {
 export class WwebjsSession implements EngineSession {
   private client?: Client;
   private stopping = false;
+  /** When the page last handed over an event (for quiesce). */
+  private lastEventAt = 0;
   /** The library reported a disconnect (and closes the browser itself). */
   private gone = false;
   private readonly logger: Logger;
@@ -113,6 +117,7 @@ export class WwebjsSession implements EngineSession {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.quiesce();
     await this.closeBrowser();
   }
 
@@ -135,7 +140,8 @@ export class WwebjsSession implements EngineSession {
   }
 
   sandbox(): SandboxPageDriver | undefined {
-    if (!this.options.sandbox || !this.client?.pupPage) return undefined;
+    // A stopping session takes no new traffic: its event source is being closed.
+    if (!this.options.sandbox || !this.client?.pupPage || this.stopping) return undefined;
     return new SandboxPageDriver(this.client.pupPage);
   }
 
@@ -184,10 +190,30 @@ export class WwebjsSession implements EngineSession {
     await (await this.message(messageId)).react(emoji);
   }
 
+  /**
+   * The library returns nothing: the copy arrives as our own `message_create` in the target chat,
+   * flagged forwarded. Its id is taken from there (bounded wait), so the `sent` status carries
+   * WhatsApp's id like any other send; undefined only when no copy showed up in time.
+   */
   async forward(messageId: string, chatId: ChatId): Promise<SentMessage | undefined> {
-    // The library returns nothing: the copy arrives as a message_create event.
-    await (await this.message(messageId)).forward(chatId);
-    return undefined;
+    const client = this.live();
+    const msg = await this.message(messageId);
+    let onCreate: ((m: Message) => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const copy = new Promise<SentMessage | undefined>((resolve) => {
+      onCreate = (m: Message) => {
+        if (m.fromMe && m.id.remote === chatId && m.isForwarded) resolve({ id: m.id._serialized, timestamp: m.timestamp });
+      };
+      timer = setTimeout(() => resolve(undefined), this.options.forwardEchoMs ?? 5_000);
+      client.on('message_create', onCreate);
+    });
+    try {
+      await msg.forward(chatId);
+      return await copy;
+    } finally {
+      clearTimeout(timer);
+      if (onCreate) client.off('message_create', onCreate);
+    }
   }
 
   async deleteMessage(messageId: string, forEveryone: boolean): Promise<DeleteOutcome> {
@@ -244,8 +270,30 @@ export class WwebjsSession implements EngineSession {
     return this.client?.info?.wid?._serialized;
   }
 
+  /**
+   * Closing the source before the browser: `stopping` already refuses new work; events the page
+   * handed over are still on their way (puppeteer resolves a binding's arguments with one more
+   * round trip before the library emits). One round trip of our own lines up behind them; then
+   * wait until the page has been quiet for QUIET_MS (bounded), so the browser never closes under
+   * an event WhatsApp Web already gave us.
+   */
+  private async quiesce(): Promise<void> {
+    const page = this.client?.pupPage;
+    if (!page || page.isClosed() || this.gone) return;
+    await Promise.race([page.evaluate('1').catch(() => undefined), sleep(QUIESCE_MAX_MS)]);
+    const deadline = Date.now() + QUIESCE_MAX_MS;
+    while (Date.now() < deadline && Date.now() - this.lastEventAt < QUIET_MS) await sleep(25);
+  }
+
   private wire(client: Client): void {
-    const l = this.listener;
+    const events = this.listener;
+    const l: EngineListener = {
+      ...events,
+      onEvent: (event) => {
+        this.lastEventAt = Date.now();
+        events.onEvent(event);
+      },
+    };
     const safe =
       <A extends unknown[]>(name: string, fn: (...args: A) => void) =>
       (...args: A) => {
@@ -313,6 +361,13 @@ export class WwebjsSession implements EngineSession {
     if (killed) this.logger.warn({ processes: killed }, 'Browser processes survived destroy(); killed them');
     await removeProfileLocks(this.profileDir);
   }
+}
+
+const QUIET_MS = 300;
+const QUIESCE_MAX_MS = 3_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function toMedia(media: MediaPayload): MessageMedia {
