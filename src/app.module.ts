@@ -10,6 +10,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { operatorInjectionMiddleware } from './common/validation/operator-injection.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { ContactsModule } from './contacts/contacts.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { Connections } from './database/connections';
@@ -48,6 +49,7 @@ export class AppModule implements NestModule {
         MessagesModule,
         WebhooksModule,
         InboundModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: Connections, useValue: connections },

@@ -38,6 +38,11 @@ export class ApiKeysRepository {
     return doc ? toRecord(doc) : undefined;
   }
 
+  async findActiveById(id: string): Promise<ApiKeyRecord | undefined> {
+    const doc = await this.model.findOne({ _id: id, revokedAt: { $exists: false } }).lean();
+    return doc ? toRecord(doc) : undefined;
+  }
+
   async listByAccount(clientIdentifier: string): Promise<ApiKeyRecord[]> {
     const docs = await this.model.find({ clientIdentifier }).sort({ _id: 1 }).lean();
     return docs.map(toRecord);

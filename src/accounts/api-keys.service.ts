@@ -15,6 +15,8 @@ export function hashApiKey(key: string): string {
 @Injectable()
 export class ApiKeysService extends ApiKeyResolver {
   private readonly cache = new Map<string, { principal?: Principal; expires: number }>();
+  /** Whether a key id is still active, for sessions made from a key (the operator console). */
+  private readonly activeIds = new Map<string, { active: boolean; expires: number }>();
 
   constructor(private readonly repo: ApiKeysRepository) {
     super();
@@ -41,7 +43,19 @@ export class ApiKeysService extends ApiKeyResolver {
     if (!record) throw AppError.notFound('API_KEY_NOT_FOUND', `API key ${id} not found`);
     // This process forgets it now; other processes within CACHE_TTL_MS.
     this.cache.clear();
+    this.activeIds.clear();
     return record;
+  }
+
+  /** False once the key is revoked: at once in this process, within CACHE_TTL_MS in others. */
+  async isActive(id: string): Promise<boolean> {
+    const now = Date.now();
+    const hit = this.activeIds.get(id);
+    if (hit && hit.expires > now) return hit.active;
+    const active = !!(await this.repo.findActiveById(id));
+    if (this.activeIds.size > 10_000) this.activeIds.clear();
+    this.activeIds.set(id, { active, expires: now + CACHE_TTL_MS });
+    return active;
   }
 
   async resolve(key: string): Promise<Principal | undefined> {

@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = [
   DomainEventName.GroupJoin,
   DomainEventName.GroupLeave,
   DomainEventName.SessionStatus,
+  DomainEventName.WebhookTest,
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

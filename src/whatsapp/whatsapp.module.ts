@@ -76,7 +76,7 @@ export class WhatsappModule {
         OnboardingService,
         ...(sandbox ? [SandboxControlService] : []),
       ],
-      exports: [SessionRegistry],
+      exports: [SessionRegistry, SessionStatusBus],
     };
   }
 }

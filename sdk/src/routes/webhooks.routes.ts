@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'group.join',
   'group.leave',
   'session.status',
+  'webhook.test',
 ] as const;
 export const WEBHOOK_EVENT_STATES = ['pending', 'failed', 'delivered', 'dead'] as const;
 

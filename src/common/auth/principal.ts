@@ -16,3 +16,12 @@ export interface AuthenticatedRequest extends Request {
 export abstract class ApiKeyResolver {
   abstract resolve(key: string): Promise<Principal | undefined>;
 }
+
+/**
+ * Authenticates a request that carries no API key by another means (the operator console's
+ * session cookie). Optional: provided by the console module; without it, no key means 401.
+ */
+export abstract class SessionAuthenticator {
+  /** The session's principal, undefined when the request has no session; throws when it has a bad one. */
+  abstract authenticate(req: AuthenticatedRequest): Promise<Principal | undefined>;
+}

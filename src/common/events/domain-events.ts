@@ -14,6 +14,8 @@ export const DomainEventName = {
   MessageReaction: 'message.reaction',
   GroupJoin: 'group.join',
   GroupLeave: 'group.leave',
+  /** A test event an operator sends to one endpoint from the console (webhook type only). */
+  WebhookTest: 'webhook.test',
   ChannelDeleted: 'channel.deleted',
   ConversationStarted: 'conversation.started',
   ConversationEnded: 'conversation.ended',
