@@ -238,6 +238,11 @@ describe('operator console in the browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#channels-table');
 
+    // The Channels page follows session changes live: a stop made elsewhere shows without a reload.
+    await page.waitForSelector('.live');
+    expect((await account.post(`/channels/${channelId}/session/stop`)).status).toBe(200);
+    await page.waitForFunction((id) => document.querySelector(`tr[data-channel="${id}"] .badge`)?.textContent === 'STOPPED', channelId);
+
     // Sign out: back to the form, and the old cookie is dead server-side.
     const [cookie] = await context.cookies();
     await page.click('#sign-out');
@@ -246,6 +251,15 @@ describe('operator console in the browser', () => {
     const replayed = await fetch(`${t.baseUrl}/channels`, { headers: { cookie: `${cookie.name}=${cookie.value}` } });
     expect(replayed.status).toBe(401);
     expect(((await replayed.json()) as { code: string }).code).toBe('CONSOLE_SESSION_INVALID');
+
+    // The admin signs in with the admin key, picks the account and sees its channel.
+    await page.fill('#key', t.adminKey);
+    await page.click('button[type=submit]');
+    await page.waitForSelector(`#account option[value="${ACCOUNT}"]`, { state: 'attached' });
+    await page.selectOption('#account', ACCOUNT);
+    await go('#/channels', `tr[data-channel="${channelId}"]`);
+    await page.click('#sign-out');
+    await page.waitForSelector('#key');
 
     console.log(`console metrics: ${JSON.stringify(metrics)}`);
     expect(seriousViolations).toEqual([]);

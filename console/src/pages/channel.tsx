@@ -173,7 +173,7 @@ function PlatformRow({ t, id, p, reload }: { t: T; id: string; p: Platform; relo
           {t('edit')}
         </button>
         <button type="button" onClick={() => void run(() => patch(base, { enabled: !p.enabled }).then(() => undefined))}>
-          {p.enabled ? t('disabled') : t('enabled')}
+          {p.enabled ? t('disable') : t('enable')}
         </button>
         <button type="button" onClick={() => void run(async () => `${t('newSecret')} ${(await post<{ secret: string }>(`${base}/rotate-secret`)).secret}`)}>
           {t('rotateSecret')}
