@@ -255,7 +255,7 @@ describe('operator console in the browser', () => {
     // The admin signs in with the admin key, picks the account and sees its channel.
     await page.fill('#key', t.adminKey);
     await page.click('button[type=submit]');
-    await page.waitForSelector(`#account option[value="${ACCOUNT}"]`, { state: 'attached' });
+    await page.waitForFunction((acc) => Array.from((document.querySelector('#account') as HTMLSelectElement | null)?.options ?? []).some((o) => o.value === acc), ACCOUNT);
     await page.selectOption('#account', ACCOUNT);
     await go('#/channels', `tr[data-channel="${channelId}"]`);
     await page.click('#sign-out');
