@@ -30,6 +30,8 @@ describe('operator console in the browser', () => {
   let receiver: WebhookReceiver;
   const seriousViolations: { page: string; id: string; impact: string; nodes: string[] }[] = [];
   const metrics: Record<string, unknown> = {};
+  /** Script errors and console errors, CSP refusals included (expected 401s of signed-out calls excepted). */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     buildConsole();
@@ -41,8 +43,9 @@ describe('operator console in the browser', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     context = await browser.newContext({ viewport: WIDTHS.desktop, locale: 'en-US' });
     page = await context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
     });
   });
 
@@ -166,7 +169,7 @@ describe('operator console in the browser', () => {
     await go('#/deliveries', '#events-table');
     await page.selectOption('#filter-type', 'webhook.test');
     await refreshUntil(`tr[data-event="${firstEvent}"][data-state=delivered]`);
-    expect(await page.textContent(`tr[data-event="${firstEvent}"] .http-status`)).toBe('200');
+    expect(await page.textContent(`tr[data-event="${firstEvent}"][data-state=delivered] .http-status`)).toBe('200');
     await page.click(`tr[data-event="${firstEvent}"] button[aria-expanded]`);
     await page.waitForSelector('.detail pre');
     expect(await page.textContent('.detail pre')).toContain('"type": "webhook.test"');
@@ -181,14 +184,14 @@ describe('operator console in the browser', () => {
     await go('#/deliveries', '#filter-type');
     await page.selectOption('#filter-type', 'webhook.test');
     await refreshUntil(`tr[data-event="${second}"][data-state=dead]`);
-    expect(await page.textContent(`tr[data-event="${second}"] .http-status`)).toBe('500');
+    expect(await page.textContent(`tr[data-event="${second}"][data-state=dead] .http-status`)).toBe('500');
 
     // Fix it and replay from the log: delivered, same webhook-id.
     receiver.reply = () => ({ status: 200 });
     await page.click(`tr[data-event="${second}"] .replay`);
     await page.waitForSelector('#deliveries-note');
     await refreshUntil(`tr[data-event="${second}"][data-state=delivered]`);
-    expect(await page.textContent(`tr[data-event="${second}"] .http-status`)).toBe('200');
+    expect(await page.textContent(`tr[data-event="${second}"][data-state=delivered] .http-status`)).toBe('200');
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === second).length).toBe(2);
 
     // Replay failed since: everything failed for the endpoint is delivered again.
@@ -263,6 +266,7 @@ describe('operator console in the browser', () => {
 
     console.log(`console metrics: ${JSON.stringify(metrics)}`);
     expect(seriousViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {

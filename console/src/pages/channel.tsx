@@ -230,7 +230,7 @@ function Platforms({ t, id }: { t: T; id: string }) {
       </ul>
       <form class="row wrap" onSubmit={(e) => void add(e)} aria-label={t('addPlatform')}>
         <label>
-          {t('slug')} <input name="slug" required pattern="[a-z0-9][a-z0-9_-]*" />
+          {t('slug')} <input name="slug" required pattern="[a-z0-9][a-z0-9_\-]*" />
         </label>
         <label>
           {t('callbackUrl')} <input name="url" type="url" required />

@@ -72,7 +72,7 @@ function NewChannel({ t, onCreated }: { t: T; onCreated: (id: string) => void })
         companyId <input name="company" required />
       </label>
       <label>
-        {t('slug')} <input name="slug" required pattern="[a-z0-9][a-z0-9_-]*" placeholder="karoochat" />
+        {t('slug')} <input name="slug" required pattern="[a-z0-9][a-z0-9_\-]*" placeholder="karoochat" />
       </label>
       <label>
         {t('callbackUrl')} <input name="url" type="url" required placeholder="https://example.com/webhook" />

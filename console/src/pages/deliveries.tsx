@@ -137,7 +137,15 @@ export function DeliveriesPage({ t, lang }: { t: T; lang: Lang }) {
   const load = () => {
     const q = new URLSearchParams({ limit: '50' });
     for (const [k, v] of Object.entries(filters)) if (v) q.set(k, k === 'since' ? new Date(v).toISOString() : v);
-    void get<typeof events>(`/webhooks/events?${q}`).then(setEvents, (err) => setNote(errorText(err)));
+    void get<{ data: (EventSummary & { updatedAt: string })[]; total: number }>(`/webhooks/events?${q}`).then(
+      // While an event moves between the open and the finished log it can be listed twice: keep its newest copy.
+      (page) => {
+        const newest = new Map<string, EventSummary & { updatedAt: string }>();
+        for (const e of page.data) if (!newest.has(e.eventId) || newest.get(e.eventId)!.updatedAt < e.updatedAt) newest.set(e.eventId, e);
+        setEvents({ ...page, data: page.data.filter((e) => newest.get(e.eventId) === e) });
+      },
+      (err) => setNote(errorText(err)),
+    );
   };
   useEffect(load, [filters]);
   const set = (k: keyof typeof filters) => (e: Event) => setFilters({ ...filters, [k]: (e.target as HTMLInputElement).value });

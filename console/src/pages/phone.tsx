@@ -84,7 +84,7 @@ export function PhonePage({ t, id }: { t: T; id?: string }) {
               {t('from')} <input name="from" required inputMode="tel" defaultValue="5521988887777" />
             </label>
             <label>
-              {t('group')} <input name="group" pattern="[\d-]{5,40}@g\.us" />
+              {t('group')} <input name="group" pattern="[\d\-]{5,40}@g\.us" />
             </label>
             <fieldset>
               <legend>{t('type')}</legend>
