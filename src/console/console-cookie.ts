@@ -10,14 +10,17 @@ export const CONSOLE_COOKIE = 'omc_console';
 
 /**
  * The session cookie: httpOnly (no script reads it), SameSite=Strict (never sent by another
- * site's request), Secure over HTTPS, signed (HMAC-SHA256, cookie-signature) with a key derived
+ * site's request), Secure over HTTPS (as reached, or a https PUBLIC_BASE_URL), signed (HMAC-SHA256, cookie-signature) with a key derived
  * from LINK_SIGNING_SECRET so no new setting is needed.
  */
 @Injectable()
 export class ConsoleCookie {
   private readonly secret: string;
+  /** A public HTTPS address means the console is served over HTTPS even where TLS ends at a remote proxy. */
+  private readonly httpsOnly: boolean;
 
   constructor(config: AppConfig) {
+    this.httpsOnly = config.http.publicBaseUrl.startsWith('https:');
     this.secret = createHmac('sha256', config.security.linkSigningSecret).update('omc console session cookie v1').digest('base64url');
   }
 
@@ -39,6 +42,6 @@ export class ConsoleCookie {
   }
 
   private options(req: Request): CookieOptions {
-    return { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' };
+    return { httpOnly: true, sameSite: 'strict', secure: req.secure || this.httpsOnly, path: '/' };
   }
 }

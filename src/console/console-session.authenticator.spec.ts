@@ -49,6 +49,12 @@ describe('ConsoleSessionAuthenticator', () => {
     sessions.set('sid-admin', { kind: 'admin', adminFingerprint: fingerprint('admin-key'), csrfToken: 'tok2', createdAt: Date.now() });
   });
 
+  it('marks the cookie Secure when PUBLIC_BASE_URL is https, httpOnly and SameSite=Strict always', () => {
+    let options: Record<string, unknown> = {};
+    cookie.write(request({}), { cookie: (_n: string, _v: string, o: Record<string, unknown>) => (options = o) } as never, 'sid');
+    expect(options).toMatchObject({ httpOnly: true, sameSite: 'strict', secure: true, path: '/' });
+  });
+
   it('has nothing to say about a request without the cookie', async () => {
     await expect(sut.authenticate(request({}))).resolves.toBeUndefined();
   });
