@@ -3,9 +3,17 @@ import { StoreAdapter, StoreIdentity, UniqueConflict, UniqueUpdate } from './sto
 import { findByEqualityUnion, findPageByEqualityUnion, FoundPage, PageWindow } from './store-queries';
 import { StoreLock } from './store-lock';
 import { retryWhileBusy } from './transient-retry';
+import { withWriteTimeout } from './write-timeout';
 
 /** Values up to which an any-of list runs one indexed equality query per value (beyond: one scan). */
 export const MAX_EQUALITY_UNION = 10;
+/**
+ * Longest a serialised write may hold its key. FerretDB has been seen to lose a reply (nothing in
+ * flight in the database, the driver waiting for ever); a lock held that long would block the
+ * document for every process. After this the write fails (StoreWriteTimeoutError) and the key is
+ * released; the write may still land, which is the one case a concurrent writer could be undone.
+ */
+export const MAX_HOLD_MS = 20_000;
 /** Documents updated at once by updateEach. */
 const UPDATE_EACH_CONCURRENCY = 8;
 
@@ -19,12 +27,13 @@ export class FerretDbStoreAdapter extends StoreAdapter {
   constructor(
     readonly identity: StoreIdentity,
     private readonly lock: StoreLock,
+    private readonly maxHoldMs = MAX_HOLD_MS,
   ) {
     super();
   }
 
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(key, () => this.retryTransient(fn));
+    return this.lock.run(key, () => withWriteTimeout(key, this.maxHoldMs, this.retryTransient(fn)));
   }
 
   retryTransient<T>(fn: () => Promise<T>): Promise<T> {
@@ -34,7 +43,7 @@ export class FerretDbStoreAdapter extends StoreAdapter {
   uniqueUpdate<T>(update: UniqueUpdate<T>): Promise<T> {
     return this.lock.run(`unique:${update.key}`, async () => {
       if (await update.taken()) throw new UniqueConflict(update.key);
-      return this.retryTransient(update.write);
+      return withWriteTimeout(update.key, this.maxHoldMs, this.retryTransient(update.write));
     });
   }
 

@@ -4,6 +4,7 @@ import { MongoDbStoreAdapter } from './mongodb-store.adapter';
 import { StoreAdapter } from './store-adapter';
 import { StoreLock } from './store-lock';
 import { UniqueConflict } from './unique-violation';
+import { StoreWriteTimeoutError } from './write-timeout';
 
 const busy = () => Object.assign(new Error('[msg_insert.go:168] database is locked (5) (SQLITE_BUSY)'), { code: 1 });
 const tick = () => new Promise((r) => setImmediate(r));
@@ -118,5 +119,15 @@ describe('StoreAdapter', () => {
       const dups = await sut.insertManyReportingDuplicates(collection as never, [{ a: 1 }, { a: 2 }]);
       expect([...dups]).toEqual([1]);
     });
+  });
+});
+
+describe('FerretDbStoreAdapter hold bound', () => {
+  it('fails a serialised write that never answers and frees its key for the next writer', async () => {
+    const sut = new FerretDbStoreAdapter({ kind: 'ferretdb', version: '1.24.2' }, new LocalStoreLock(), 30);
+    const lost = sut.serialize('contacts:1', () => new Promise<never>(() => undefined));
+    const next = sut.serialize('contacts:1', async () => 'next');
+    await expect(lost).rejects.toBeInstanceOf(StoreWriteTimeoutError);
+    await expect(next).resolves.toBe('next');
   });
 });
