@@ -101,6 +101,28 @@ describe('teardown loses nothing', () => {
     expect(platform.badSignatures).toEqual([]);
   });
 
+  it('a session stopped in the middle of an inbound burst loses no message', async () => {
+    let stop: Promise<{ status: number }> | undefined;
+    let stopped = false;
+    const run = await burst(
+      () => acc,
+      () => channelId,
+      BURST,
+      (n) => {
+        if (n >= BURST / 4 && !stop) stop = acc.post(`/channels/${channelId}/session/stop`, {}).finally(() => (stopped = true));
+      },
+      () => stopped,
+    );
+    expect((await stop!).status).toBe(200);
+    const { unstored, undelivered } = await allStoredAndDelivered(run.accepted, 90_000);
+    console.log('stop mid-burst', { accepted: run.accepted.length, lost: unstored.length, undelivered: undelivered.length });
+    expect(run.accepted.length).toBeGreaterThanOrEqual(BURST / 4);
+    expect(unstored).toEqual([]);
+    expect(undelivered).toEqual([]);
+    expect((await acc.post(`/channels/${channelId}/session/start`, {})).status).toBeLessThan(300);
+    await ready();
+  });
+
   it('SIGTERM under keep-alive traffic and an inbound burst exits 0 in time; nothing is lost and the final events arrive', async () => {
     const traffic = keepAliveTraffic(server!.baseUrl, `/channels/${channelId}/session`, acc.key!);
     let exit: Promise<number | null> | undefined;
