@@ -22,6 +22,8 @@ export interface NumberConfig {
   /** 360dialog flavour: the D360-API-KEY. */
   apiKey?: string;
   webhook?: { url: string; headers?: Record<string, string> };
+  /** Statuses emitted on their own after each accepted send, in order (sandbox convenience; none by default). */
+  autoStatuses?: Array<'sent' | 'delivered' | 'read'>;
 }
 
 export interface OutboxEntry {

@@ -163,6 +163,32 @@ describe('cloud sandbox: webhooks', () => {
     expect(value(received[1]).statuses[0]).toMatchObject({ id: res.body.messages[0].id, status: 'failed', errors: [{ code }] });
   });
 
+  it('reports an unsupported inbound kind with error 131051, and prices templates by their category', async () => {
+    await post(`/_control/numbers/${PNID}/inbound`, { from: CUSTOMER, type: 'unsupported' });
+    expect(value(received[0]).messages[0]).toMatchObject({ type: 'unsupported', errors: [{ code: 131051 }] });
+    await post(`/_control/numbers/${PNID}/templates`, { name: 'promo', language: 'en', category: 'MARKETING' });
+    const tpl = await send({ type: 'template', template: { name: 'promo', language: { code: 'en' } } });
+    await post(`/_control/numbers/${PNID}/statuses`, { id: tpl.body.messages[0].id, status: 'delivered' });
+    expect(value(received[1]).statuses[0].pricing).toEqual({ billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' });
+  });
+
+  it('emits the configured autoStatuses in order after each accepted send', async () => {
+    const res = await post('/_control/numbers', {
+      phoneNumberId: '400000000000001', flavour: 'meta', accessToken: 'T2', appSecret: SECRET,
+      webhook: { url: receiverUrl }, autoStatuses: ['sent', 'delivered', 'read'],
+    });
+    expect(res.body).toMatchObject({ hasAccessToken: true, hasAppSecret: true });
+    expect(JSON.stringify(res.body)).not.toContain('T2');
+    const sent = await post('/v23.0/400000000000001/messages',
+      { messaging_product: 'whatsapp', to: CUSTOMER, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } },
+      { authorization: 'Bearer T2' });
+    await waitFor(3);
+    expect(received.map((r) => value(r).statuses[0]).map((s) => [s.id, s.status])).toEqual(
+      ['sent', 'delivered', 'read'].map((s) => [sent.body.messages[0].id, s]),
+    );
+    expect(received.every(verify)).toBe(true);
+  });
+
   it('360dialog: webhook config by API, deliveries carry its headers and no Meta signature', async () => {
     const cfg = { url: receiverUrl, headers: { Authorization: 'Basic dXNlcjpwYXNz' } };
     const set = await post('/v1/configs/webhook', cfg, { 'D360-API-KEY': 'k360' });

@@ -49,12 +49,26 @@ export function handleSend(state: CloudSandboxState, number: NumberState, req: V
     entry.status = 'failed';
     const value = statusValue(entry, 'failed', state.now(), entry.error.code);
     setImmediate(() => void deliverWebhook(number, value, state.now()));
+  } else if (number.config.autoStatuses?.length) {
+    setImmediate(() => void emitInOrder(state, number, entry, number.config.autoStatuses ?? []));
   }
   return {
     messaging_product: 'whatsapp',
     contacts: [{ input: req.to, wa_id: to }],
     messages: [{ id: entry.id, ...(req.type === 'template' ? { message_status: 'accepted' } : {}) }],
   };
+}
+
+async function emitInOrder(
+  state: CloudSandboxState,
+  number: NumberState,
+  entry: OutboxEntry,
+  statuses: Array<'sent' | 'delivered' | 'read'>,
+): Promise<void> {
+  for (const status of statuses) {
+    entry.status = status;
+    await deliverWebhook(number, statusValue(entry, status, state.now()), state.now());
+  }
 }
 
 function checkTemplate(number: NumberState, template: Record<string, unknown>): string {

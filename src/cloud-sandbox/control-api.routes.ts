@@ -104,6 +104,7 @@ export function parseConfig(input: Record<string, any>): NumberConfig {
     appSecret: input.appSecret,
     apiKey: input.apiKey,
     webhook: input.webhook,
+    autoStatuses: Array.isArray(input.autoStatuses) ? input.autoStatuses : undefined,
   };
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GraphError } from './cloud-api-errors';
+import { GraphError, webhookError } from './cloud-api-errors';
 import { newNumericId, newWamid } from './cloud-ids';
 import type { CloudSandboxState, NumberState } from './cloud-sandbox-state';
 
-export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'button'] as const;
+export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'button', 'unsupported'] as const;
 const MEDIA = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 export interface InboundRequest {
@@ -24,6 +24,7 @@ export interface InboundRequest {
 export function buildInbound(state: CloudSandboxState, number: NumberState, req: InboundRequest): Record<string, unknown> {
   if (typeof req.from !== 'string' || !/^\d{6,16}$/.test(req.from)) throw new GraphError(100, 'from must be digits (wa_id)');
   if (!INBOUND_TYPES.includes(req.type)) throw new GraphError(100, `type must be one of ${INBOUND_TYPES.join(', ')}`);
+  if (req.type === 'unsupported') return unsupported(state, req.from);
   if (typeof req.payload !== 'object' || req.payload === null) throw new GraphError(100, 'payload is required');
   let payload: unknown = req.payload;
   if (MEDIA.has(req.type)) payload = storeInlineMedia(state, number, req.payload as Record<string, unknown>);
@@ -36,6 +37,17 @@ export function buildInbound(state: CloudSandboxState, number: NumberState, req:
   };
   if (req.context) message.context = { from: req.context.from ?? number.config.displayPhoneNumber.replace(/\D/g, ''), id: req.context.id };
   return message;
+}
+
+/** What Meta sends for a message kind the Cloud API cannot deliver to businesses (e.g. a poll). */
+function unsupported(state: CloudSandboxState, from: string): Record<string, unknown> {
+  return {
+    from,
+    id: newWamid(from),
+    timestamp: String(Math.floor(state.now() / 1000)),
+    type: 'unsupported',
+    errors: [webhookError(131051, 'Message type is currently not supported.')],
+  };
 }
 
 function storeInlineMedia(state: CloudSandboxState, number: NumberState, payload: Record<string, unknown>): Record<string, unknown> {
