@@ -31,8 +31,7 @@ export function requestedAccount(req: AuthenticatedRequest): string | undefined 
  * The account a request acts on. An account key always acts on its own account (the guard
  * already refused a different clientIdentifier); the admin key must name one.
  */
-export const AccountId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+export function accountIdOf(req: AuthenticatedRequest): string {
   const principal = req.principal;
   if (principal?.kind === 'account') return principal.clientIdentifier;
   const named = requestedAccount(req);
@@ -42,4 +41,9 @@ export const AccountId = createParamDecorator((_: unknown, ctx: ExecutionContext
       'The admin key must name the account: pass clientIdentifier (body, query or X-Client-Identifier header)',
     );
   return named;
-});
+}
+
+/** The handler parameter form of accountIdOf. */
+export const AccountId = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  accountIdOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>()),
+);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, MessageEvent, Param, Post, Res, Sse, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, MessageEvent, Param, Post, Res, Sse, StreamableFile, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -12,6 +12,7 @@ import { AccountId } from '../../common/auth/auth.decorators';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { ChannelDirectory } from './channel-directory';
+import { ChannelStreamGuard } from './channel-stream.guard';
 import { PairingCodeDto, PairingCodeResponse, SessionQrResponse, SessionStatusResponse } from './dto/session.dto';
 import { SessionManager } from './session-manager';
 import { SessionStreams } from './session-streams';
@@ -127,6 +128,7 @@ export class SessionsController {
   }
 
   @Sse('events')
+  @UseGuards(ChannelStreamGuard)
   @ApiOperation({
     summary: 'Live status (Server-Sent Events)',
     description:
@@ -136,8 +138,8 @@ export class SessionsController {
   })
   @ApiProduces('text/event-stream')
   @ApiErrors(400, 401, 403, 404)
-  async events(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Promise<Observable<MessageEvent>> {
-    await this.directory.getById(clientIdentifier, channelId);
+  events(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Observable<MessageEvent> {
+    // Ownership was checked by ChannelStreamGuard, before the stream's headers went out.
     return this.streams.stream(clientIdentifier, channelId, true);
   }
 }
