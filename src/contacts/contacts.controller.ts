@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DeletedResponse } from '../channels/dto/channel.response';
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
@@ -49,6 +50,19 @@ export class ContactsController {
   @ApiErrors(400, 401, 403, 404, 409)
   update(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: UpdateContactDto) {
     return this.contacts.update(clientIdentifier, contactId, dto);
+  }
+
+  @Delete(':contactId')
+  @ApiOperation({
+    summary: 'Delete a contact with its conversations and messages (ContactApi.delete)',
+    description:
+      'Its tags stay in the account (only the links go, with the contact). Webhook events already recorded are still delivered. ' +
+      'A second delete is 404 CONTACT_NOT_FOUND; a new message from the same number creates a new contact.',
+  })
+  @ApiOkResponse({ type: DeletedResponse })
+  @ApiErrors(400, 401, 403, 404)
+  delete(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
+    return this.contacts.delete(clientIdentifier, contactId);
   }
 
   @Delete(':contactId/platform')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelsModule } from '../channels/channels.module';
 import { TagsModule } from '../tags/tags.module';
+import { ContactHooks } from './contact-hooks';
 import { ContactTagsService } from './contact-tags.service';
 import { ContactsController } from './contacts.controller';
 import { ContactNameTokensBackfill } from './contact-name-tokens.backfill';
@@ -14,7 +15,7 @@ import { TagContactsController } from './tag-contacts.controller';
 @Module({
   imports: [MongooseModule.forFeature([{ name: Contact.name, schema: ContactSchema }]), ChannelsModule, TagsModule],
   controllers: [ContactsController, TagContactsController],
-  providers: [ContactsRepository, ContactsService, ContactTagsService, ContactNameTokensBackfill],
-  exports: [ContactsService],
+  providers: [ContactsRepository, ContactsService, ContactTagsService, ContactNameTokensBackfill, ContactHooks],
+  exports: [ContactsService, ContactHooks],
 })
 export class ContactsModule {}

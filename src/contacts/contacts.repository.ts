@@ -146,6 +146,12 @@ export class ContactsRepository {
     });
   }
 
+  /** True when this call removed it (false: not in the account, or another delete won). */
+  async delete(clientIdentifier: string, id: string): Promise<boolean> {
+    const res = await this.store.serialize(`contacts:${id}`, () => this.store.retryTransient(() => this.model.deleteOne(this.scoped(clientIdentifier, { _id: id }))));
+    return res.deletedCount === 1;
+  }
+
   async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
     const res = await this.store.retryTransient(() => this.model.deleteMany(this.scoped(clientIdentifier, { channelId })));
     return res.deletedCount;

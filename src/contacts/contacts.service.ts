@@ -7,6 +7,7 @@ import { StoreAdapter } from '../store/store-adapter';
 import { TagHooks } from '../tags/tag-hooks';
 import { TagsService } from '../tags/tags.service';
 import type { ContactFilter, ContactView } from './contact.types';
+import { ContactHooks } from './contact-hooks';
 import { ContactType, normalizeContactIdentifier, normalizeIdentifierFilter } from './contact-identifier';
 import { nameTokens } from './contact-name-tokens';
 import { ContactChange, ContactsRepository } from './contacts.repository';
@@ -40,6 +41,7 @@ export class ContactsService implements OnModuleInit {
     private readonly channelHooks: ChannelHooks,
     private readonly tagHooks: TagHooks,
     private readonly store: StoreAdapter,
+    private readonly contactHooks: ContactHooks,
   ) {}
 
   onModuleInit(): void {
@@ -107,6 +109,18 @@ export class ContactsService implements OnModuleInit {
     }
     if (!updated) throw contactNotFound(contactId);
     return updated;
+  }
+
+  /**
+   * Deletes the contact with its tag links (they live on it), its conversations and its messages
+   * (the modules registered on ContactHooks), dependents first: a delete that fails half-way leaves
+   * the contact in place and can be sent again. A second delete is 404 CONTACT_NOT_FOUND.
+   */
+  async delete(clientIdentifier: string, contactId: string): Promise<{ id: string; deleted: true }> {
+    const contact = await this.getById(clientIdentifier, contactId);
+    await this.contactHooks.contactDeleted(clientIdentifier, contact);
+    if (!(await this.repo.delete(clientIdentifier, contactId))) throw contactNotFound(contactId);
+    return { id: contactId, deleted: true };
   }
 
   async getById(clientIdentifier: string, contactId: string): Promise<ContactView> {

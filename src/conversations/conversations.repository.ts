@@ -93,6 +93,12 @@ export class ConversationsRepository implements OnModuleInit {
     return { data: docs.map(toView), total };
   }
 
+  /** Every conversation of a contact, open or ended. */
+  async deleteByContact(clientIdentifier: string, contactId: string): Promise<number> {
+    const res = await this.model.deleteMany({ clientIdentifier, contactId });
+    return res.deletedCount;
+  }
+
   async deleteByChannel(clientIdentifier: string, channelId: string): Promise<number> {
     const res = await this.model.deleteMany({ clientIdentifier, channelId });
     return res.deletedCount;

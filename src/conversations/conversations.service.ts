@@ -6,6 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { DomainEventName, DomainEvents } from '../common/events/domain-events';
 import { Page, pageWindow, toPage } from '../common/pagination/pagination';
 import { toChatId } from '../contacts/contact-identifier';
+import { ContactHooks } from '../contacts/contact-hooks';
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationFilter, ConversationView, openKeyOf } from './conversation.types';
 import { ConversationErrorCode } from './conversations.errors';
@@ -22,12 +23,15 @@ export class ConversationsService implements OnModuleInit {
     private readonly contacts: ContactsService,
     private readonly hooks: ChannelHooks,
     private readonly events: DomainEvents,
+    private readonly contactHooks: ContactHooks,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register({
       channelDeleted: async (clientIdentifier, channelId) => void (await this.repository.deleteByChannel(clientIdentifier, channelId)),
     });
+    // No conversation.ended for them: the platform asked for the delete, and no send can target them any more.
+    this.contactHooks.onDeleted(async (clientIdentifier, contact) => void (await this.repository.deleteByContact(clientIdentifier, contact.id)));
   }
 
   /**

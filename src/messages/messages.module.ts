@@ -1,6 +1,8 @@
 import { Module, OnModuleInit, Injectable } from '@nestjs/common';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsModule } from '../channels/channels.module';
+import { ContactHooks } from '../contacts/contact-hooks';
+import { toChatId } from '../contacts/contact-identifier';
 import { ContactsModule } from '../contacts/contacts.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { MediaModule } from '../media/media.module';
@@ -19,17 +21,26 @@ import { SendWorkers } from './pipeline/send-workers';
 import { SendTargetResolver } from './send-target.resolver';
 import { WhatsappSessions } from './whatsapp-sessions';
 
-/** Deleting a channel deletes its messages and drops its send queue before the delete answers. */
+/**
+ * Deleting a channel deletes its messages and drops its send queue before the delete answers;
+ * deleting a contact deletes its messages.
+ */
 @Injectable()
-class MessagesChannelCleanup implements OnModuleInit {
+class MessagesCleanup implements OnModuleInit {
   constructor(
     private readonly hooks: ChannelHooks,
     private readonly repository: MessagesRepository,
     private readonly workers: SendWorkers,
     private readonly queues: SendQueues,
+    private readonly contactHooks: ContactHooks,
   ) {}
 
   onModuleInit(): void {
+    // Decision (docs/channels-contacts-tags.md): a deleted contact's messages go with it. Queued sends
+    // to it then find no message and are skipped; one already handed to WhatsApp still goes out.
+    this.contactHooks.onDeleted(async (clientIdentifier, contact) => {
+      await this.repository.deleteByContact(clientIdentifier, { channelId: contact.channelId, contactId: contact.id, chatId: toChatId(contact) });
+    });
     this.hooks.register({
       channelDeleted: async (clientIdentifier, channelId) => {
         await this.workers.stop(channelId);
@@ -58,7 +69,7 @@ class MessagesChannelCleanup implements OnModuleInit {
     OutboundMessagesService,
     MessageActionsService,
     MessageHistoryService,
-    MessagesChannelCleanup,
+    MessagesCleanup,
   ],
   exports: [MessagesStoreModule, MediaModule],
 })

@@ -440,6 +440,24 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
   }
 
   /**
+   * A deleted contact's messages: those naming it, and those of its chat that name no contact (stored
+   * before anyone linked them, shown in its history). Their WhatsApp-id keys go too, so a late event
+   * about one of them finds nothing; idempotency keys stay, as on channel delete. Under the channel's
+   * lock: this process's own writers (inbound, send worker) do not interleave with it.
+   */
+  async deleteByContact(clientIdentifier: string, contact: { channelId: string; contactId: string; chatId: string }): Promise<number> {
+    const { channelId, contactId, chatId } = contact;
+    return this.writes.run(channelId, async () => {
+      const filter: QueryFilter<Message> = { clientIdentifier, $or: [{ contactId }, { channelId, chatId, contactId: { $exists: false } }] };
+      const ids = (await this.model.find(filter, { _id: 1 }).lean()).map((d) => String(d._id));
+      if (ids.length === 0) return 0;
+      await this.keys.deleteMany({ clientIdentifier, messageId: { $in: ids }, _id: { $regex: `^${channelId}:` } });
+      const res = await this.model.deleteMany({ clientIdentifier, _id: { $in: ids } });
+      return res.deletedCount;
+    });
+  }
+
+  /**
    * Outbound messages of a channel left in `status` since before `olderThan` (created, for `queued`; last
    * touched, for `sending`), oldest first: the send sweeper's input. System-level.
    */

@@ -6,6 +6,8 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
 import { MessagingEngine } from './engine/messaging-engine.port';
 import { WwebjsEngine } from './engine/wwebjs/wwebjs.engine';
+import { ChannelGroupsController } from './groups/channel-groups.controller';
+import { ChannelGroupsService } from './groups/channel-groups.service';
 import { OnboardingLinksController, OnboardingPageController } from './onboarding/onboarding.controller';
 import { OnboardingTokens } from './onboarding/onboarding-token';
 import { OnboardingService } from './onboarding/onboarding.service';
@@ -56,6 +58,7 @@ export class WhatsappModule {
       imports: [ChannelsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
       controllers: [
         SessionsController,
+        ChannelGroupsController,
         OnboardingLinksController,
         OnboardingPageController,
         // Module composition, not runtime checks: outside sandbox mode these routes do not exist.
@@ -74,6 +77,7 @@ export class WhatsappModule {
         ChannelDeletionHook,
         OnboardingTokens,
         OnboardingService,
+        ChannelGroupsService,
         ...(sandbox ? [SandboxControlService] : []),
       ],
       exports: [SessionRegistry, SessionStatusBus],

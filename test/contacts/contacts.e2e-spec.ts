@@ -369,6 +369,42 @@ describe('contacts (SDK 2)', () => {
     });
   });
 
+  describe('delete', () => {
+    it('deletes a contact once: then it is gone, its tags stay in the account, a second delete is 404', async () => {
+      const c = await create({ tagIds: [vip.id] });
+      const res = await acc.delete(`/contacts/${c.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ id: c.id, deleted: true });
+      expect((await acc.get(`/contacts/${c.id}`)).body.code).toBe('CONTACT_NOT_FOUND');
+      expect((await acc.get(`/contacts/${c.id}/tags`)).status).toBe(404);
+      expect((await acc.get(`/tags/${vip.id}`)).status).toBe(200);
+      expect((await acc.get(`/tags/${vip.id}/contacts`)).body.data.map((x: { id: string }) => x.id)).not.toContain(c.id);
+      const again = await acc.delete(`/contacts/${c.id}`);
+      expect(again.status).toBe(404);
+      expect(again.body.code).toBe('CONTACT_NOT_FOUND');
+      // The identifier is free again in the channel.
+      expect((await acc.post('/contacts', body({ contactIdentifier: c.contactIdentifier }))).status).toBe(201);
+    });
+
+    it("answers 404 CONTACT_NOT_FOUND for another account's contact and leaves it alone; 400 INVALID_ID for a malformed id", async () => {
+      const theirs = await other.post('/contacts', { ...body(), channelId: otherChannel.id });
+      expect(theirs.status).toBe(201);
+      const res = await acc.delete(`/contacts/${theirs.body.id}`);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('CONTACT_NOT_FOUND');
+      expect((await other.get(`/contacts/${theirs.body.id}`)).status).toBe(200);
+      const bad = await acc.delete('/contacts/not-an-id');
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('INVALID_ID');
+    });
+
+    it('lets one of two simultaneous deletes win', async () => {
+      const c = await create();
+      const statuses = (await Promise.all([acc.delete(`/contacts/${c.id}`), acc.delete(`/contacts/${c.id}`)])).map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 404]);
+    });
+  });
+
   describe('channel lifecycle and the service contract', () => {
     it('unsets the platform of contacts when their platform endpoint is removed', async () => {
       const ch = await createChannel(acc, ['main', 'crm']);

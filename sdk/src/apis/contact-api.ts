@@ -7,6 +7,7 @@ import type {
   AddContactTagDto,
   Contact,
   CreateContactDto,
+  DeleteContactDto,
   DeleteContactPlatformDto,
   GetContactDto,
   GetContactsDto,
@@ -14,6 +15,7 @@ import type {
   RemoveContactTagDto,
   UpdateContactDto,
 } from '../types/contacts';
+import type { Deleted } from '../types/channels';
 import type { GetContactMessagesDto, Message } from '../types/messages';
 import type { Tag } from '../types/tags';
 
@@ -34,6 +36,14 @@ export class ContactApi extends ApiBase {
   /** A page of contacts: `{ data, page, limit, total, totalPages }`. */
   get(payload: GetContactsDto = {}): Promise<Page<Contact>> {
     return this.client.call(r.list, payload);
+  }
+
+  /**
+   * Deletes the contact with its conversations and messages; its tags stay in the account. Webhook
+   * events already recorded are still delivered. A second delete is 404 CONTACT_NOT_FOUND.
+   */
+  delete(payload: DeleteContactDto): Promise<Deleted> {
+    return this.client.call(r.delete, payload);
   }
 
   /** Removes the contact's exclusive platform. */
@@ -68,6 +78,7 @@ assertShape<SameShape<CreateContactDto, RouteInput<typeof r.create>>>();
 assertShape<SameShape<UpdateContactDto, RouteInput<typeof r.update>>>();
 assertShape<SameShape<GetContactDto, RouteInput<typeof r.get>>>();
 assertShape<SameShape<GetContactsDto, RouteInput<typeof r.list>>>();
+assertShape<SameShape<DeleteContactDto, RouteInput<typeof r.delete>>>();
 assertShape<SameShape<DeleteContactPlatformDto, RouteInput<typeof r.deletePlatform>>>();
 assertShape<SameShape<GetTagsByContactIdDto, RouteInput<typeof r.listTags>>>();
 assertShape<SameShape<AddContactTagDto, RouteInput<typeof r.addTags>>>();

@@ -4,6 +4,7 @@ import { channelRoutes } from '../routes/channels.routes';
 import { assertShape, RouteInput, SameShape } from '../routes/route';
 import { whatsappRoutes as r } from '../routes/whatsapp.routes';
 import type {
+  ChannelGroup,
   ChannelSessionDto,
   OnboardingLink,
   OnboardingLinkRequest,
@@ -106,6 +107,14 @@ export class WhatsappWebUtils extends ApiBase {
     return this.client.call(r.qr, dto);
   }
 
+  /**
+   * The WhatsApp groups of the channel's number, sorted by subject, read live from its session
+   * (422 CHANNEL_NOT_READY unless READY). Each `id` is the `recipientNumber` of group sends.
+   */
+  listGroups(dto: ChannelSessionDto): Promise<ChannelGroup[]> {
+    return this.client.call(r.groups, dto);
+  }
+
   /** Link by phone number instead of the QR: an 8-character code to type on the phone. */
   requestPairingCode(dto: RequestPairingCodeDto): Promise<{ code: string; formatted: string }> {
     return this.client.call(r.pairingCode, dto);
@@ -113,5 +122,6 @@ export class WhatsappWebUtils extends ApiBase {
 }
 
 assertShape<SameShape<ChannelSessionDto, RouteInput<typeof r.status>>>();
+assertShape<SameShape<ChannelSessionDto, RouteInput<typeof r.groups>>>();
 assertShape<SameShape<RequestPairingCodeDto, RouteInput<typeof r.pairingCode>>>();
 assertShape<SameShape<OnboardingLinkRequest, RouteInput<typeof r.onboardingLink>>>();

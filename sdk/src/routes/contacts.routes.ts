@@ -1,4 +1,5 @@
 import { arr, bool, dateTime, int, obj, oneOf, opt, page, str } from './fields';
+import { deletedShape } from './channels.routes';
 import { route } from './route';
 import { tagShape } from './tags.routes';
 
@@ -75,6 +76,7 @@ export const contactRoutes = {
     },
     response: page(contactShape),
   }),
+  delete: route({ name: 'contacts.delete', method: 'DELETE', path: '/contacts/{contactId}', params: contactId, response: deletedShape }),
   deletePlatform: route({
     name: 'contacts.deletePlatform',
     method: 'DELETE',

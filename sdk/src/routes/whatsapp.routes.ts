@@ -1,4 +1,4 @@
-import { bool, dateTime, obj, oneOf, opt, str } from './fields';
+import { arr, bool, dateTime, int, obj, oneOf, opt, str } from './fields';
 import { route } from './route';
 
 export const SESSION_STATES = ['STOPPED', 'STARTING', 'QR', 'AUTHENTICATED', 'READY', 'DISCONNECTED', 'FAILED', 'LOGGED_OUT'] as const;
@@ -25,6 +25,15 @@ export const onboardingLinkShape = obj({
   channelId: str(),
   platformConfigId: str(),
   state: oneOf(SESSION_STATES),
+});
+
+/** A WhatsApp group of the channel's number; `id` is the `recipientNumber` of group sends. */
+export const channelGroupShape = obj({
+  id: str(),
+  subject: str(),
+  participantsCount: int(),
+  isMember: bool(),
+  isAdmin: bool(),
 });
 
 const channelId = { channelId: str() } as const;
@@ -66,5 +75,12 @@ export const whatsappRoutes = {
     params: channelId,
     body: { phoneNumber: str() },
     response: obj({ code: str(), formatted: str() }),
+  }),
+  groups: route({
+    name: 'channels.groups.list',
+    method: 'GET',
+    path: '/channels/{channelId}/groups',
+    params: channelId,
+    response: arr(channelGroupShape),
   }),
 } as const;

@@ -64,6 +64,15 @@ export interface GetContactsDto {
 }
 
 /** SDK guide 2.5. */
+/**
+ * Deletes the contact with its conversations and messages (beyond the guide). Its tags stay in the
+ * account; a second delete is 404 CONTACT_NOT_FOUND.
+ */
+export interface DeleteContactDto {
+  clientIdentifier?: string;
+  contactId: string;
+}
+
 export interface DeleteContactPlatformDto {
   clientIdentifier?: string;
   contactId: string;

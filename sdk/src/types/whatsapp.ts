@@ -1,9 +1,15 @@
 import type { OmnichannelError } from '../core/errors';
 import type { InferField } from '../routes/fields';
-import type { onboardingLinkShape, SESSION_STATES, sessionStatusShape } from '../routes/whatsapp.routes';
+import type { channelGroupShape, onboardingLinkShape, SESSION_STATES, sessionStatusShape } from '../routes/whatsapp.routes';
 
 export type SessionState = (typeof SESSION_STATES)[number];
 export interface SessionStatus extends InferField<typeof sessionStatusShape> {}
+
+/**
+ * A WhatsApp group of the channel's number: `id` (`…@g.us`) is the `recipientNumber` of group sends;
+ * `isMember: false` for a group the number left; `isAdmin` includes the group's creator.
+ */
+export interface ChannelGroup extends InferField<typeof channelGroupShape> {}
 
 /** A signed, short-lived link to the server's onboarding page (QR, pairing code, connected state). */
 export interface OnboardingLink extends InferField<typeof onboardingLinkShape> {}

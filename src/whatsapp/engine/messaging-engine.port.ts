@@ -71,6 +71,24 @@ export interface EngineMessage {
   mentions?: ChatId[];
 }
 
+/** A member of a WhatsApp group. */
+export interface EngineGroupParticipant {
+  id: ChatId;
+  isAdmin: boolean;
+  /** The group's creator (WhatsApp's super admin); also an admin. */
+  isSuperAdmin: boolean;
+}
+
+/** A group chat the linked account has on its WhatsApp (groups it left included, while the chat is kept). */
+export interface EngineGroup {
+  /** `<id>@g.us`: what group sends take as the recipient. */
+  id: ChatId;
+  subject: string;
+  participants: EngineGroupParticipant[];
+  /** The linked account among the participants; undefined when it is no longer one. */
+  me?: EngineGroupParticipant;
+}
+
 export type AckLevel = 'failed' | 'pending' | 'sent' | 'delivered' | 'read' | 'played';
 
 /** Everything WhatsApp tells us about chats, normalised. */
@@ -118,6 +136,8 @@ export interface EngineSession {
   forward(messageId: string, chatId: ChatId): Promise<SentMessage | undefined>;
   deleteMessage(messageId: string, forEveryone: boolean): Promise<DeleteOutcome>;
   downloadMedia(messageId: string): Promise<MediaPayload | undefined>;
+  /** Optional: the account's group chats. Absent: callers answer 422 ENGINE_FEATURE_UNSUPPORTED. */
+  listGroups?(): Promise<EngineGroup[]>;
   /** Engine-specific hook for the sandbox control API; undefined outside sandbox mode. */
   sandbox?(): unknown;
 }

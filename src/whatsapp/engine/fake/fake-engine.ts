@@ -3,6 +3,7 @@ import {
   AckLevel,
   ChatId,
   DeleteOutcome,
+  EngineGroup,
   EngineListener,
   EngineMessage,
   EngineSession,
@@ -71,6 +72,8 @@ export class FakeEngineSession implements EngineSession {
   readonly media = new Map<string, MediaPayload>();
   /** What deleteMessage(…, true) reports (WhatsApp downgrades revokes after its window). */
   deleteOutcome: DeleteOutcome = 'revoked';
+  /** What listGroups() answers: set it as the phone's group list. */
+  groups: EngineGroup[] = [];
   private pid?: number;
   private qrCount = 0;
 
@@ -157,6 +160,11 @@ export class FakeEngineSession implements EngineSession {
   async downloadMedia(messageId: string): Promise<MediaPayload | undefined> {
     this.assertRunning();
     return this.media.get(messageId);
+  }
+
+  async listGroups(): Promise<EngineGroup[]> {
+    this.assertRunning();
+    return this.groups.map((g) => ({ ...g, participants: [...g.participants] }));
   }
 
   // ------------------------------------------------------------------ acting as the phone

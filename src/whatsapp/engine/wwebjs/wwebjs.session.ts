@@ -9,6 +9,7 @@ import { WhatsappErrorCode } from '../../whatsapp.errors';
 import type {
   ChatId,
   DeleteOutcome,
+  EngineGroup,
   EngineListener,
   EngineSession,
   MediaPayload,
@@ -19,6 +20,7 @@ import type {
 } from '../messaging-engine.port';
 import type { ChromiumLaunch } from './chromium-launch';
 import { killProfileBrowsers, removeProfileLocks } from './chromium-processes';
+import { toEngineGroups, WChat } from './group-mapper';
 import {
   ackEvent,
   editEvent,
@@ -246,6 +248,25 @@ export class WwebjsSession implements EngineSession {
     const media = await msg.downloadMedia();
     if (!media) return undefined;
     return { mimetype: media.mimetype, dataBase64: media.data, ...(media.filename ? { filename: media.filename } : {}) };
+  }
+
+  /**
+   * The library's chat list, groups only. getChats() serialises every chat (a real account's
+   * thousands take seconds), but it is the library's maintained view of WhatsApp Web's internals,
+   * including the privacy-id to phone mapping of participants; the caller bounds the wait.
+   */
+  async listGroups(): Promise<EngineGroup[]> {
+    const client = this.live();
+    const chats = await client.getChats();
+    // In groups that address members by privacy id, the library may not map us back to our number.
+    const lid = await client.pupPage
+      ?.evaluate(() => {
+        const w = window as unknown as { require(m: string): { getMaybeMeLidUser?(): { _serialized?: string } | undefined } };
+        return w.require('WAWebUserPrefsMeUser').getMaybeMeLidUser?.()?._serialized;
+      })
+      .catch(() => undefined);
+    const me = [this.me(), lid].filter((id): id is string => !!id);
+    return toEngineGroups(chats as unknown as WChat[], me);
   }
 
   // ------------------------------------------------------------------------------ internals
