@@ -1,4 +1,6 @@
 import { MessageApi, OmnichannelClient, OmnichannelError } from '@cirrus/omnichannel_api';
+import { MessageStatusService } from '../../src/messages/message-status.service';
+import { MessagesRepository } from '../../src/messages/messages.repository';
 import { accountClient, ApiClient } from '../harness/http';
 import { WebhookReceiver, waitFor } from '../webhooks/receiver';
 import { Messaging, startMessaging } from './messaging-harness';
@@ -95,6 +97,29 @@ describe('retrying a failed send', () => {
     ]);
   });
 
+  it('retries a message WhatsApp took and then refused (ack error) as a new copy, deaf to the refused copy', async () => {
+    const first = await m.waitSent((await toGroup(LATER_GROUP, 'recusada pelo WhatsApp')).body.id);
+    // WhatsApp's ack -1 (the sandbox phone cannot send it): the same call the inbound pipeline makes.
+    await m.t.app.get(MessageStatusService, { strict: false }).onAck({ clientIdentifier: ACCOUNT, channelId: m.channel.id }, first.waMessageId, 'failed');
+    const failed = await m.waitFor(first.id, (x) => x.status === 'failed', 'ack error');
+    expect(failed).toMatchObject({ statusReason: 'WHATSAPP_ACK_ERROR', waMessageId: first.waMessageId });
+
+    await m.acc.delete(m.sbx('/outbox'));
+    const res = await m.acc.post(`/messages/${first.id}/retry`);
+    expect([res.status, res.body.status, res.body.waMessageId]).toEqual([202, 'queued', undefined]);
+    const resent = await m.waitSent(first.id);
+    expect(resent.waMessageId).toEqual(expect.any(String));
+    expect(resent.waMessageId).not.toBe(first.waMessageId);
+    expect((await m.outbox()).filter((e) => e.kind === 'message').map((e) => e.id)).toEqual([resent.waMessageId]);
+
+    // A late ack of the refused copy no longer moves the message; the new copy's acks do.
+    expect((await m.acc.post(m.sbx(`/messages/${first.waMessageId}/ack`), { ack: 'read' })).status).toBe(204);
+    expect((await m.acc.post(m.sbx(`/messages/${resent.waMessageId}/ack`), { ack: 'delivered' })).status).toBe(204);
+    await m.waitFor(first.id, (x) => x.status !== 'sent', 'the new copy delivered');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await m.acc.get(`/messages/${first.id}`)).body).toMatchObject({ status: 'delivered', waMessageId: resent.waMessageId });
+  });
+
   it('refuses what is not a failed send of the account: 404 for another account, 409 otherwise, 400 for a bad id', async () => {
     const id = (await toGroup(NEVER_GROUP, 'de outra conta')).body.id;
     await m.waitFor(id, (x) => x.status === 'failed', 'failure');
@@ -123,5 +148,34 @@ describe('retrying a failed send', () => {
     const sent = await m.waitSent((await toGroup(LATER_GROUP, 'já enviada')).body.id);
     await expect(messageApi.retryMessage({ messageId: sent.id })).rejects.toMatchObject({ status: 409, code: 'MESSAGE_NOT_RETRYABLE' });
     await expect(messageApi.retryMessage({ messageId: sent.id })).rejects.toBeInstanceOf(OmnichannelError);
+  });
+
+  it('stores the retry: failure kept aside, the refused copy forgotten, one retry of two racing, phone messages refused', async () => {
+    // A channel with no session (no worker): what the repository stored is read before anything sends it.
+    const repo = m.t.app.get(MessagesRepository, { strict: false });
+    const status = m.t.app.get(MessageStatusService, { strict: false });
+    const channelId = '64ef5c84f9deb1326965919e';
+    const chatId = '5521955556666@c.us';
+    const { message } = await repo.insertOutbound(ACCOUNT, { channelId, chatId, isGroup: false, kind: 'text', body: 'x', timestamp: new Date(), outbound: { op: 'send' } });
+    const oldWa = `true_${chatId}_3EB0OLDCOPY`;
+    await status.markSent(message, oldWa);
+    await status.move(message, 'failed', { reason: 'WHATSAPP_ACK_ERROR' });
+
+    const [a, b] = await Promise.all([repo.requeueFailed(ACCOUNT, message.id), repo.requeueFailed(ACCOUNT, message.id)]);
+    expect([a?.requeued, b?.requeued].sort()).toEqual([false, true]);
+    const stored = await repo.findById(ACCOUNT, message.id);
+    expect(stored).toMatchObject({ status: 'queued', outbound: { retries: 1, failures: [{ reason: 'WHATSAPP_ACK_ERROR', waMessageId: oldWa }] } });
+    expect(stored?.waMessageId).toBeUndefined();
+    expect(stored?.statusReason).toBeUndefined();
+    expect(Object.keys(stored?.statusTimes ?? {})).toEqual(['queued']);
+    expect(await repo.findByWaId(ACCOUNT, channelId, oldWa)).toBeUndefined();
+    expect(await repo.requeueFailed('another-account', message.id)).toBeUndefined();
+
+    // Typed on the phone (no send of ours to repeat), then refused by WhatsApp: not retryable.
+    const phone = await repo.insertInbound(ACCOUNT, {
+      channelId, waMessageId: `true_${chatId}_3EB0PHONE`, chatId, isGroup: false, fromMe: true, kind: 'text', body: 'do celular', status: 'sent', timestamp: new Date(),
+    });
+    await status.onAck({ clientIdentifier: ACCOUNT, channelId }, `true_${chatId}_3EB0PHONE`, 'failed');
+    expect(await repo.requeueFailed(ACCOUNT, phone.message.id)).toMatchObject({ requeued: false, message: { status: 'failed' } });
   });
 });
