@@ -11,16 +11,20 @@ interface Outbound {
 export function OutboundPage({ t, lang }: { t: T; lang: Lang }) {
   const [data, setData] = useState<Outbound | undefined>();
   const [note, setNote] = useState('');
+  /** The message whose retry is in flight: its button is disabled until the answer (no double retry). */
+  const [pending, setPending] = useState('');
   const load = () => void get<Outbound>('/console/api/outbound').then(setData);
   useEffect(load, []);
   // The public route: queued again under the same id, then sent by the channel's worker like any send.
   const retry = async (id: string) => {
+    setPending(id);
     try {
       const m = await post<{ id: string; status: string }>(`/messages/${id}/retry`);
       setNote(`${t('retried')}: ${m.id} (${m.status})`);
     } catch (err) {
       setNote(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
     }
+    setPending('');
     load();
   };
   if (!data) return <p>{t('loading')}</p>;
@@ -90,7 +94,7 @@ export function OutboundPage({ t, lang }: { t: T; lang: Lang }) {
                   <td>{m.body ?? `[${m.kind}]`}</td>
                   <td>{m.statusReason ?? '—'}</td>
                   <td>
-                    <button type="button" class="retry" onClick={() => void retry(m.id)}>
+                    <button type="button" class="retry" aria-label={`${t('retry')}: ${m.chatId}`} disabled={pending === m.id} onClick={() => void retry(m.id)}>
                       {t('retry')}
                     </button>
                   </td>
