@@ -71,7 +71,8 @@ export class DomainEventWebhooks implements OnModuleInit {
       platform = route.platform;
     }
     await this.outbox.record({
-      key: `${e.channelId}:${DomainEventName.MessageStatus}:${p.messageId}:${p.status}`,
+      // A retried message goes through its statuses again: each retry has keys (and event ids) of its own.
+      key: `${e.channelId}:${DomainEventName.MessageStatus}:${p.messageId}:${p.status}${p.retry ? `:retry${p.retry}` : ''}`,
       clientIdentifier: e.clientIdentifier,
       channelId: e.channelId,
       platform,
@@ -85,6 +86,7 @@ export class DomainEventWebhooks implements OnModuleInit {
         status: p.status,
         previousStatus: p.previousStatus,
         ...(p.reason ? { reason: p.reason } : {}),
+        ...(p.retry ? { retry: p.retry } : {}),
         ...(p.contactId ? { contactId: p.contactId } : {}),
         ...(p.conversationId ? { conversationId: p.conversationId } : {}),
         at: e.occurredAt.toISOString(),

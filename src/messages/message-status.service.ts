@@ -22,6 +22,8 @@ export interface MessageStatusPayload {
   status: MessageStatus;
   previousStatus: MessageStatus;
   reason?: string;
+  /** Which retry of the message this status belongs to (POST /messages/:id/retry); absent before the first. */
+  retry?: number;
 }
 
 const ACK_STATUS: Record<AckLevel, MessageStatus | undefined> = {
@@ -91,6 +93,11 @@ export class MessageStatusService {
     return moved.message;
   }
 
+  /** A failed message put back in the queue by a retry: `queued` after `failed`, so platforms see the retry. */
+  announceRetry(message: OutboundMessage): void {
+    this.publish(message, 'failed');
+  }
+
   /** After a send: WhatsApp's id and `sent` stored together, published, then any ack that came first. */
   async markSent(message: OutboundMessage, waMessageId: string | undefined, set: Record<string, unknown> = {}): Promise<void> {
     const moved = await this.repository.markSent(message.clientIdentifier, message.channelId, message.id, waMessageId, set);
@@ -128,6 +135,7 @@ export class MessageStatusService {
   }
 
   private statusEvent(message: MessageView, previous: MessageStatus, occurredAt = new Date()): DomainEvent {
+    const retries = (message as Partial<OutboundMessage>).outbound?.retries;
     const payload: MessageStatusPayload = {
       messageId: message.id,
       waMessageId: message.waMessageId,
@@ -139,6 +147,7 @@ export class MessageStatusService {
       status: message.status,
       previousStatus: previous,
       ...(message.status === 'failed' && message.statusReason ? { reason: message.statusReason } : {}),
+      ...(retries ? { retry: retries } : {}),
     };
     return {
       name: DomainEventName.MessageStatus,

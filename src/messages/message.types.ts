@@ -75,6 +75,10 @@ export interface OutboundSpec {
   extraWaMessageIds?: string[];
   /** SHA-256 of the request, to tell a retried call from a different one under the same Idempotency-Key. */
   requestHash?: string;
+  /** How many times POST /messages/:id/retry put it back in the queue (0 or absent: never). */
+  retries?: number;
+  /** The failures a retry cleared, oldest first (with WhatsApp's id of a copy WhatsApp had refused). */
+  failures?: { at: Date; reason?: string; waMessageId?: string }[];
 }
 
 export interface OutboundMessage extends MessageView {

@@ -17,6 +17,7 @@ import {
 } from './dto/kind-messages.dto';
 import { DeleteResultResponse, MessageResponse, ReactionResultResponse } from './dto/message.response';
 import { SendGroupMessageDto, SendMessageDto } from './dto/send-message.dto';
+import { FailedSendRetry } from './failed-send-retry.service';
 import { parseIdempotencyKey } from './idempotency';
 import { MessageActionsService } from './message-actions.service';
 import { MessageHistoryService } from './message-history.service';
@@ -45,6 +46,7 @@ export class MessagesController {
     private readonly outbound: OutboundMessagesService,
     private readonly actions: MessageActionsService,
     private readonly history: MessageHistoryService,
+    private readonly retries: FailedSendRetry,
   ) {}
 
   @Post('send')
@@ -159,6 +161,19 @@ export class MessagesController {
   @ApiErrors(400, 401, 403, 404, 422)
   locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto) {
     return this.outbound.unsupported(ci, 'location_request', dto);
+  }
+
+  @Post(':messageId/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a failed message again, keeping its id',
+    description:
+      'Only a message whose status is `failed` (sent through the API): it goes back on its channel’s send queue (status `queued`, its failure reason cleared) and is sent like a new message; `message.status` webhooks follow (`queued` after `failed`, then `sent`, or `failed` again with the reason), each carrying `retry` (1, 2…). Any failure reason may be retried; one whose cause remains fails again. 409 MESSAGE_NOT_RETRYABLE when the message is not failed (queued, sent…) or was received; 422 CHANNEL_NOT_READY when its session is not connected.',
+  })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
+  retry(@AccountId() ci: string, @Param('messageId', ParseObjectIdPipe) messageId: string) {
+    return this.retries.retry(ci, messageId);
   }
 
   @Get(':id')

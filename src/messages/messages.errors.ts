@@ -4,6 +4,8 @@ export const MessageErrorCode = {
   QUOTED_MESSAGE_NOT_FOUND: 'QUOTED_MESSAGE_NOT_FOUND',
   /** Reacting to, forwarding or deleting a message that never reached WhatsApp (failed). */
   MESSAGE_NOT_SENT: 'MESSAGE_NOT_SENT',
+  /** POST /messages/:id/retry on a message that is not a failed API send (queued, sent, inbound…). */
+  MESSAGE_NOT_RETRYABLE: 'MESSAGE_NOT_RETRYABLE',
   INVALID_MEDIA_URL: 'INVALID_MEDIA_URL',
   MEDIA_URL_FORBIDDEN: 'MEDIA_URL_FORBIDDEN',
   MEDIA_UNREACHABLE: 'MEDIA_UNREACHABLE',

@@ -7,6 +7,7 @@ import { ContactsModule } from '../contacts/contacts.module';
 import { ConversationsModule } from '../conversations/conversations.module';
 import { MediaModule } from '../media/media.module';
 import { MediaFetcher } from './content/media-fetcher';
+import { FailedSendRetry } from './failed-send-retry.service';
 import { MessageActionsService } from './message-actions.service';
 import { MessageHistoryController } from './message-history.controller';
 import { MessageHistoryService } from './message-history.service';
@@ -67,6 +68,7 @@ class MessagesCleanup implements OnModuleInit {
     SentLedger,
     SendWorkers,
     OutboundMessagesService,
+    FailedSendRetry,
     MessageActionsService,
     MessageHistoryService,
     MessagesCleanup,

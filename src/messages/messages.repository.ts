@@ -328,6 +328,40 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
     });
   }
 
+  /**
+   * failed → queued for POST /messages/:id/retry, keeping the id: the failure moves to
+   * `outbound.failures`, `retries` goes up, and WhatsApp's id of a copy WhatsApp refused (an ack error)
+   * is dropped with its key, so the new attempt is not mistaken for it (echo, ack, interrupted send).
+   * `requeued: false` with the message as it is when it is not a failed API send; undefined when unknown.
+   */
+  async requeueFailed(clientIdentifier: string, id: string): Promise<{ message: OutboundMessage; requeued: boolean } | undefined> {
+    const found = await this.findById(clientIdentifier, id);
+    if (!found) return undefined;
+    return this.writes.run(found.channelId, async () => {
+      const doc = await this.model.findOne({ _id: id }).lean<MessageDoc>();
+      const current = doc && doc.clientIdentifier === clientIdentifier ? toView(doc) : undefined;
+      if (!current) return undefined;
+      // Only API sends carry `outbound`: a message typed on the phone has no send to repeat.
+      if (current.status !== 'failed' || current.direction !== 'outbound' || !doc?.outbound) return { message: current, requeued: false };
+      const now = new Date();
+      const failure = { at: current.statusTimes?.failed ?? now, reason: current.statusReason, waMessageId: current.waMessageId };
+      const outbound: OutboundSpec = { ...current.outbound, retries: (current.outbound.retries ?? 0) + 1, failures: [...(current.outbound.failures ?? []), failure] };
+      delete outbound.extraWaMessageIds;
+      const statusTimes = { queued: now };
+      // The status in the filter makes two racing retries one on MongoDB (the lock does it in this process).
+      const res = await this.model.updateOne(
+        { _id: id, status: 'failed' },
+        { $set: { status: 'queued', statusTimes, outbound }, $unset: { statusReason: 1, waMessageId: 1, waKey: 1 } },
+      );
+      if (res.matchedCount === 0) return { message: (await this.findById(clientIdentifier, id)) ?? current, requeued: false };
+      if (current.waMessageId) await this.keys.deleteOne({ _id: waKey(current.channelId, current.waMessageId), messageId: id });
+      const after: OutboundMessage = { ...current, status: 'queued', statusTimes, outbound, updatedAt: now };
+      delete after.statusReason;
+      delete after.waMessageId;
+      return { message: after, requeued: true };
+    });
+  }
+
   /** Records WhatsApp's id on one of our messages without moving its status (tests, imports). */
   async recordSent(clientIdentifier: string, id: string, channelId: string, waMessageId: string, set: Record<string, unknown> = {}): Promise<void> {
     await this.writes.run(channelId, async () => {

@@ -208,9 +208,34 @@ describe('operator console in the browser', () => {
     await page.waitForFunction(() => /Replayed: [1-9]/.test(document.getElementById('deliveries-note')?.textContent ?? ''));
     await waitFor(async () => (await account.get(`/webhooks/events/${third}`)).body.state === 'delivered');
 
-    // Every other page renders and passes the checks.
+    // Outbound: a send that failed (a group the number is not in) is listed with its reason and a Retry
+    // button; once the number has joined the group, Retry sends it under the same id.
+    const group = '120363099999999991@g.us';
+    const failing = await account.post('/messages/group', { channelId, recipientNumber: group, platform: 'karoochat', text: 'Oferta do console' });
+    expect(failing.status).toBe(202);
+    const failedId = failing.body.id as string;
+    await waitFor(async () => (await account.get(`/messages/${failedId}`)).body.status === 'failed');
     await go('#/outbound', '#queues-table');
+    const failedRow = `tr[data-message="${failedId}"]`;
+    await page.waitForSelector(failedRow);
+    expect(await page.textContent(failedRow)).toContain('ENGINE_ERROR');
     await check('outbound');
+    expect((await account.put(`/sandbox/channels/${channelId}/groups`, { id: group, subject: 'Ofertas', participants: ['5521911112222'] })).status).toBe(204);
+    await page.click(`${failedRow} .retry`);
+    await page.waitForFunction((id) => document.getElementById('outbound-note')?.textContent?.includes(id), failedId);
+    await waitFor(async () => ['sent', 'delivered', 'read'].includes((await account.get(`/messages/${failedId}`)).body.status));
+    await page.click('#h-outbound button');
+    await page.waitForSelector(failedRow, { state: 'detached' });
+    // Retrying it again is refused, and the page says why.
+    const refused = await page.evaluate(async (id) => {
+      const token = ((await (await fetch('/console/api/session')).json()) as { csrfToken: string }).csrfToken;
+      const res = await fetch(`/messages/${id}/retry`, { method: 'POST', headers: { 'x-csrf-token': token } });
+      return [res.status, ((await res.json()) as { code: string }).code];
+    }, failedId);
+    expect(refused).toEqual([409, 'MESSAGE_NOT_RETRYABLE']);
+    await check('outbound-retried');
+
+    // Every other page renders and passes the checks.
     await go('#/overview', '.stats');
     await check('overview');
     await go(`#/phone/${channelId}`, 'form.phone');

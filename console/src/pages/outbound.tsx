@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get } from '../api';
+import { ApiError, get, post } from '../api';
 import { formatTime, Lang, T } from '../i18n';
 import { StateBadge } from './channels';
 
@@ -10,8 +10,23 @@ interface Outbound {
 
 export function OutboundPage({ t, lang }: { t: T; lang: Lang }) {
   const [data, setData] = useState<Outbound | undefined>();
+  const [note, setNote] = useState('');
+  /** The message whose retry is in flight: its button is disabled until the answer (no double retry). */
+  const [pending, setPending] = useState('');
   const load = () => void get<Outbound>('/console/api/outbound').then(setData);
   useEffect(load, []);
+  // The public route: queued again under the same id, then sent by the channel's worker like any send.
+  const retry = async (id: string) => {
+    setPending(id);
+    try {
+      const m = await post<{ id: string; status: string }>(`/messages/${id}/retry`);
+      setNote(`${t('retried')}: ${m.id} (${m.status})`);
+    } catch (err) {
+      setNote(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+    }
+    setPending('');
+    load();
+  };
   if (!data) return <p>{t('loading')}</p>;
   return (
     <section aria-labelledby="h-outbound">
@@ -50,6 +65,11 @@ export function OutboundPage({ t, lang }: { t: T; lang: Lang }) {
         </table>
       </div>
       <h2>{t('failedSends')}</h2>
+      {note && (
+        <p role="status" class="notice" id="outbound-note">
+          {note}
+        </p>
+      )}
       {data.failed.length === 0 ? (
         <p>{t('none')}</p>
       ) : (
@@ -61,15 +81,23 @@ export function OutboundPage({ t, lang }: { t: T; lang: Lang }) {
                 <th scope="col">Chat</th>
                 <th scope="col">{t('text')}</th>
                 <th scope="col">{t('reason')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('retry')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.failed.map((m) => (
-                <tr key={m.id}>
+                <tr key={m.id} data-message={m.id}>
                   <td>{formatTime(m.createdAt, lang)}</td>
                   <td>{m.chatId}</td>
                   <td>{m.body ?? `[${m.kind}]`}</td>
                   <td>{m.statusReason ?? '—'}</td>
+                  <td>
+                    <button type="button" class="retry" aria-label={`${t('retry')}: ${m.chatId}`} disabled={pending === m.id} onClick={() => void retry(m.id)}>
+                      {t('retry')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -15,6 +15,7 @@ import type {
   Message,
   ReactionResult,
   RequestLocationDto,
+  RetryMessageDto,
   SendAddressDto,
   SendContactsDto,
   SendInteractiveDto,
@@ -113,6 +114,14 @@ export class MessageApi extends ApiBase {
     return this.client.call(m.get, { ...rest, id: messageId });
   }
 
+  /**
+   * Sends a failed message again under the same id (status back to `queued`; `message.status` webhooks
+   * follow with `retry: n`). 409 MESSAGE_NOT_RETRYABLE unless its status is `failed`.
+   */
+  retryMessage(payload: RetryMessageDto): Promise<Message> {
+    return this.client.call(m.retry, payload);
+  }
+
   /** Messages of a conversation, both directions, newest first by default. */
   getConversationMessages({ conversationId, ...rest }: GetConversationMessagesDto): Promise<Page<Message>> {
     return this.client.call(m.ofConversation, { ...rest, id: conversationId });
@@ -137,4 +146,5 @@ assertShape<SameShape<ForwardMessageDto, RouteInput<typeof m.forward>>>();
 assertShape<SameShape<SendReactionDto, RouteInput<typeof m.reaction>>>();
 assertShape<SameShape<SendInteractiveDto, RouteInput<typeof m.interactive>>>();
 assertShape<SameShape<RequestLocationDto, RouteInput<typeof m.locationRequest>>>();
+assertShape<SameShape<RetryMessageDto, RouteInput<typeof m.retry>>>();
 assertShape<SameShape<GetContactMessagesDto, RouteInput<typeof m.ofContact>>>();

@@ -113,6 +113,7 @@ export const messageRoutes = {
   }),
   locationRequest: route({ name: 'messages.locationRequest', method: 'POST', path: '/messages/location-request', body: { ...target, text: str() } }),
   get: route({ name: 'messages.get', method: 'GET', path: '/messages/{id}', params: { id: str() }, response: messageShape }),
+  retry: route({ name: 'messages.retry', method: 'POST', path: '/messages/{messageId}/retry', params: { messageId: str() }, response: messageShape }),
   ofConversation: route({
     name: 'conversations.messages',
     method: 'GET',

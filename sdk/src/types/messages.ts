@@ -143,6 +143,12 @@ export interface GetMessageDto {
   messageId: string;
 }
 
+/** A message whose status is `failed`, to send again (POST /messages/{messageId}/retry). */
+export interface RetryMessageDto {
+  clientIdentifier?: string;
+  messageId: string;
+}
+
 export interface HistoryPageDto {
   clientIdentifier?: string;
   page?: number;

@@ -47,6 +47,16 @@ export class SendQueues implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * A retried message, under its own id again. A finished job still holding that id (a send job that
+   * threw is kept 7 days) would make the add a no-op, so it goes first; a live one is left alone.
+   */
+  async enqueueRetry(clientIdentifier: string, channelId: string, messageId: string): Promise<void> {
+    const stale = await this.queue(channelId).getJob(messageId);
+    if (stale?.finishedOn) await stale.remove();
+    await this.enqueueSend(clientIdentifier, channelId, messageId);
+  }
+
   async enqueueAction(channelId: string, data: Extract<SendJobData, { op: 'react' | 'delete' }>): Promise<string> {
     const jobId = `${data.op}-${data.messageId}-${randomBytes(6).toString('hex')}`;
     // Kept an hour after it ends so the API call (or a later poll) can read the outcome.

@@ -25,6 +25,11 @@ export class SentLedger {
     await this.redis.redis.set(this.prefix + messageId, waMessageId, 'EX', TTL_SECONDS);
   }
 
+  /** A retried message: the id of its failed copy must not settle the new attempt as sent. */
+  async forget(messageId: string): Promise<void> {
+    await this.redis.redis.del(this.prefix + messageId);
+  }
+
   async find(messageId: string): Promise<string | undefined> {
     return (await this.redis.redis.get(this.prefix + messageId)) ?? undefined;
   }

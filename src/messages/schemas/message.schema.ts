@@ -24,6 +24,8 @@ const OutboundSchema = new MongooseSchema(
     attempts: Number,
     extraWaMessageIds: { type: [String], default: undefined },
     requestHash: String,
+    retries: Number,
+    failures: { type: [new MongooseSchema({ at: Date, reason: String, waMessageId: String }, { _id: false })], default: undefined },
   },
   { _id: false },
 );
