@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer } from '../../src/database/embedded/redis-server';
 import { ApiClient, accountClient, JsonResponse } from '../harness/http';
+import { freePort } from '../harness/services';
 import { startTestApp, testEnv, TestApp, TEST_ADMIN_KEY, uniqueDatabase } from '../harness/test-app';
 import { ensureBuilt, ServerProcess, spawnServer } from '../whatsapp/whatsapp-helpers';
 
@@ -88,5 +93,43 @@ describe('hardening: rate limits (two server processes on one Redis)', () => {
     }
     expectRateLimited(await second.get('/me'));
     expectRateLimited(await first.get('/me'));
+  });
+});
+
+describe('hardening: rate limits while Redis does not answer', () => {
+  let t: TestApp;
+  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+
+  beforeAll(async () => {
+    redis = await startRedisServer({ port: await freePort(), dataDir: mkdtempSync(join(tmpdir(), 'omc-rl-redis-')) });
+    t = await startTestApp('rlredis', { ...LIMITS, RATE_LIMIT_PER_KEY: '2', REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    if (redis?.process?.pid) process.kill(redis.process.pid, 'SIGCONT');
+    await t?.close();
+    await redis?.process?.stop();
+  });
+
+  it('fails open without delay (requests pass uncounted), and counts again once Redis is back', async () => {
+    const acc = await accountClient(new ApiClient(t.baseUrl, t.adminKey), 'acc-rl-redis');
+    for (let i = 0; i < 2; i++) expect((await acc.get('/me')).status).toBe(200);
+    expectRateLimited(await acc.get('/me'));
+
+    // SIGSTOP: the socket stays open and nothing answers, the hardest case for a client.
+    process.kill(redis.process!.pid!, 'SIGSTOP');
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      const res = await acc.get('/me');
+      expect(res.status).toBe(200);
+      // Never the 2 s command timeout: at most the limiter's own 250 ms bound, once.
+      expect(Date.now() - started).toBeLessThan(1_000);
+    }
+
+    process.kill(redis.process!.pid!, 'SIGCONT');
+    // The window still runs in Redis: once it answers again the spent budget is enforced again.
+    const end = Date.now() + 10_000;
+    let last: JsonResponse | undefined;
+    while (Date.now() < end && (last = await acc.get('/me')).status !== 429) await new Promise((r) => setTimeout(r, 100));
+    expectRateLimited(last!);
   });
 });

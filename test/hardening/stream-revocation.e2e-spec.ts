@@ -1,12 +1,14 @@
 import { ApiClient } from '../harness/http';
-import { startTestApp, TestApp } from '../harness/test-app';
+import { startTestApp, testEnv, TestApp, TEST_ADMIN_KEY, uniqueDatabase } from '../harness/test-app';
 import { sessionCookie } from '../console/console-support';
-import { setupChannel } from '../whatsapp/whatsapp-helpers';
+import { ensureBuilt, ServerProcess, setupChannel, spawnServer } from '../whatsapp/whatsapp-helpers';
 
 jest.setTimeout(90_000);
 
 /** The in-process window: CredentialWatch re-checks every 5 s, and revoking clears this process's cache. */
 const LOCAL_WINDOW_MS = 5_000;
+/** Any other process: the documented API key cache window. */
+const KEY_WINDOW_MS = 30_000;
 
 interface OpenStream {
   /** Every `status` event with the time it arrived. */
@@ -131,5 +133,35 @@ describe('hardening: live streams end when their key is revoked', () => {
     const endedAt = await within(stream.ended, LOCAL_WINDOW_MS + 3_000, 'the end of the console stream');
     expect(endedAt - revokedAt).toBeLessThanOrEqual(LOCAL_WINDOW_MS + 2_000);
     expect(stream.events.filter((e) => e.at >= revokedAt)).toEqual([]);
+  });
+});
+
+describe('hardening: a stream on another server process ends within the key cache window', () => {
+  const servers: ServerProcess[] = [];
+  let stream: OpenStream | undefined;
+
+  beforeAll(async () => {
+    const mainJs = ensureBuilt();
+    const env = testEnv(uniqueDatabase('streamproc'), { LOG_LEVEL: 'warn' });
+    for (let i = 0; i < 2; i++) servers.push(await spawnServer(mainJs, env));
+  });
+  afterAll(async () => {
+    stream?.abort();
+    for (const s of servers) await s.stop();
+  });
+
+  it('ends the stream on process B after the key is revoked through process A', async () => {
+    const [a, b] = servers;
+    const admin = new ApiClient(a.baseUrl, TEST_ADMIN_KEY);
+    const created = await admin.post('/api-keys', { clientIdentifier: 'acc-stream-proc', name: 'stream' });
+    expect(created.status).toBe(201);
+    const channel = await setupChannel(admin.withKey(created.body.key));
+    stream = await openStream(`${b.baseUrl}/channels/${channel.id}/session/events`, { authorization: `Bearer ${created.body.key}` });
+    await until(() => stream!.events.length > 0, 10_000, 'the first status event');
+
+    expect((await admin.delete(`/api-keys/${created.body.id}`)).status).toBe(200);
+    const revokedAt = Date.now();
+    const endedAt = await within(stream.ended, KEY_WINDOW_MS + 5_000, 'the end of the stream on the other process');
+    expect(endedAt - revokedAt).toBeLessThanOrEqual(KEY_WINDOW_MS + 2_000);
   });
 });
