@@ -43,7 +43,7 @@ function trackerOf(principal: Principal): string {
  * counts against that key's budget on every route, public ones included; anything else (no
  * key, a wrong or revoked key) counts against its client IP's stricter anonymous budget, so
  * guessing keys or hammering public pages is bounded too. Over budget: 429 RATE_LIMITED with
- * Retry-After, before any other work. Routes marked @SkipThrottle() (health) are not counted.
+ * Retry-After, before any other work. Routes marked @NotRateLimited() (health) are not counted.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
