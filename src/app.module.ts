@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { ChannelsModule } from './channels/channels.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { RequestAuthenticator } from './common/auth/request-authenticator';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { EventsModule } from './common/events/events.module';
 import { HttpClientModule } from './common/http/http-client.module';
@@ -19,6 +20,8 @@ import { HealthModule } from './health/health.module';
 import { InboundModule } from './inbound/inbound.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { StoreModule } from './store/store.module';
 import { TagsModule } from './tags/tags.module';
@@ -36,6 +39,7 @@ export class AppModule implements NestModule {
         DatabaseModule.forRoot(connections),
         RedisModule.forRoot(connections, config.storage.queuePrefix),
         StoreModule.forRoot(),
+        RateLimitModule,
         EventsModule,
         HttpClientModule,
         HealthModule,
@@ -53,6 +57,9 @@ export class AppModule implements NestModule {
       ],
       providers: [
         { provide: Connections, useValue: connections },
+        RequestAuthenticator,
+        // Order matters: the rate limiter answers 429 before authentication answers 401.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -5,8 +5,13 @@ import { AppError } from '../common/errors/app-error';
 import { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 
 const KEY_PREFIX = 'omk_';
-/** Resolved keys are cached briefly so a request costs no extra database round trip. */
-const CACHE_TTL_MS = 30_000;
+/**
+ * Resolved keys are cached briefly so a request costs no extra database round trip. This is
+ * the documented window: a revoked key stops working at once in the process that revoked it and
+ * within this time in every other one (open streams included, see CredentialWatch).
+ */
+export const KEY_CACHE_TTL_MS = 30_000;
+const CACHE_TTL_MS = KEY_CACHE_TTL_MS;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -16,7 +21,7 @@ export function hashApiKey(key: string): string {
 export class ApiKeysService extends ApiKeyResolver {
   private readonly cache = new Map<string, { principal?: Principal; expires: number }>();
   /** Whether a key id is still active, for sessions made from a key (the operator console). */
-  private readonly activeIds = new Map<string, { active: boolean; expires: number }>();
+  private readonly activeIds = new Map<string, { active: boolean; checkedAt: number }>();
 
   constructor(private readonly repo: ApiKeysRepository) {
     super();
@@ -47,14 +52,18 @@ export class ApiKeysService extends ApiKeyResolver {
     return record;
   }
 
-  /** False once the key is revoked: at once in this process, within CACHE_TTL_MS in others. */
-  async isActive(id: string): Promise<boolean> {
+  /**
+   * False once the key is revoked: at once in this process, within `maxAgeMs` in others. A
+   * caller that polls passes less than CACHE_TTL_MS so that poll interval plus answer age stays
+   * within the window.
+   */
+  async isActive(id: string, maxAgeMs = CACHE_TTL_MS): Promise<boolean> {
     const now = Date.now();
     const hit = this.activeIds.get(id);
-    if (hit && hit.expires > now) return hit.active;
+    if (hit && now - hit.checkedAt < maxAgeMs) return hit.active;
     const active = !!(await this.repo.findActiveById(id));
     if (this.activeIds.size > 10_000) this.activeIds.clear();
-    this.activeIds.set(id, { active, expires: now + CACHE_TTL_MS });
+    this.activeIds.set(id, { active, checkedAt: now });
     return active;
   }
 

@@ -20,6 +20,8 @@ export class AppConfig {
     adminApiKeyFile?: string;
     linkSigningSecret: string;
   };
+  /** Fixed windows counted in Redis; the limiter lets requests through while Redis is away. */
+  rateLimit!: { windowMs: number; perKey: number; anonymous: number };
   storage!: {
     dataDir: string;
     /** Undefined: the server starts an embedded FerretDB. */
@@ -109,6 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminApiKey: vars.ADMIN_API_KEY ?? persistedSecret(dataDir, 'admin-api-key', 32),
       adminApiKeyFile: vars.ADMIN_API_KEY ? undefined : join(dataDir, 'admin-api-key'),
       linkSigningSecret: vars.LINK_SIGNING_SECRET ?? persistedSecret(dataDir, 'link-signing-secret', 48),
+    },
+    rateLimit: {
+      windowMs: vars.RATE_LIMIT_WINDOW_MS ?? 60_000,
+      perKey: vars.RATE_LIMIT_PER_KEY ?? 1_200,
+      anonymous: vars.RATE_LIMIT_ANONYMOUS ?? 300,
     },
     storage: {
       dataDir,

@@ -55,6 +55,19 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(32, { message: 'LINK_SIGNING_SECRET must be at least 32 characters' })
   LINK_SIGNING_SECRET?: string;
 
+  // --- Rate limits (counted in Redis, shared by every server process) ---
+  /** Length of one rate-limit window. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS?: number;
+
+  /** Requests one API key (or one console session's key, or the admin key) may make per window. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PER_KEY?: number;
+
+  /** Requests without a valid key (public routes, bad or missing keys) per client IP per window. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_ANONYMOUS?: number;
+
   // --- Storage ---
   @IsOptional() @IsString()
   DATA_DIR?: string;

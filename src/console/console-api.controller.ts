@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, MessageEvent, Param, ParseIntPipe, Post, Query, Sse, DefaultValuePipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
-import { AccountId, AdminOnly } from '../common/auth/auth.decorators';
+import { AccountId, AdminOnly, CurrentPrincipal } from '../common/auth/auth.decorators';
+import { CredentialWatch } from '../common/auth/credential-watch';
+import type { Principal } from '../common/auth/principal';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
 import { ConsoleService } from './console.service';
 import { HealthQuery, TestEventDto } from './dto/console.dto';
@@ -14,7 +16,10 @@ import { HealthQuery, TestEventDto } from './dto/console.dto';
 @ApiExcludeController()
 @Controller('console/api')
 export class ConsoleApiController {
-  constructor(private readonly console: ConsoleService) {}
+  constructor(
+    private readonly console: ConsoleService,
+    private readonly credentials: CredentialWatch,
+  ) {}
 
   @Get('accounts')
   @AdminOnly()
@@ -28,8 +33,9 @@ export class ConsoleApiController {
   }
 
   @Sse('events')
-  events(@AccountId() clientIdentifier: string): Observable<MessageEvent> {
-    return this.console.sessionEvents(clientIdentifier);
+  events(@AccountId() clientIdentifier: string, @CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
+    // A console session made from a key carries that key's id: revoking the key ends the stream too.
+    return this.console.sessionEvents(clientIdentifier).pipe(this.credentials.whileValid(principal));
   }
 
   @Get('channels/:channelId/messages')

@@ -2,11 +2,13 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/auth.decorators';
+import { NotRateLimited } from '../rate-limit/rate-limit.guard';
 import { RedisAvailability } from '../redis/redis-availability';
 import { ReadinessRegistry } from './readiness.registry';
 
 @ApiTags('Health')
 @Public()
+@NotRateLimited()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Webhook } from 'standardwebhooks';
 import { OutboundRequest, OutboundRequestError, OutboundResponse, SafeHttpClient } from '../common/http/safe-http.client';
@@ -234,5 +235,50 @@ describe('WebhookDelivery', () => {
     expect(await sut.execute(fresh, false)).toEqual({ kind: 'noop', reason: 'event is finished or gone' });
     expect(events.reads).toBe(1);
     expect(http.calls).toHaveLength(1);
+  });
+
+  describe('logs each failed attempt at warn', () => {
+    let warn: jest.SpyInstance;
+    beforeEach(() => {
+      warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    });
+    afterEach(() => warn.mockRestore());
+    const failures = () => warn.mock.calls.filter((c) => c[1] === 'Webhook delivery attempt failed').map((c) => c[0] as Record<string, unknown>);
+
+    it('with the endpoint (no credentials or query), status, latency and error', async () => {
+      endpoints.endpoint = { ...endpoints.endpoint!, callbackUrl: 'https://crm.example/hook?token=s3cret#frag' };
+      http.next = async () => ({ status: 503, body: Buffer.from('down for maintenance') });
+      await sut.execute(job);
+      const [line] = failures();
+      expect(line).toMatchObject({
+        eventId: job.eventId,
+        channelId: 'ch1',
+        platform: 'crm',
+        attempt: 1,
+        endpoint: 'https://crm.example/hook',
+        status: 503,
+        latencyMs: expect.any(Number),
+        error: 'HTTP 503: down for maintenance',
+        outcome: 'retry',
+      });
+      expect(JSON.stringify(warn.mock.calls)).not.toContain('s3cret');
+    });
+
+    it('for network errors and timeouts too (no status), and for the last, dead-lettered attempt', async () => {
+      http.next = async () => {
+        throw new OutboundRequestError('TIMEOUT', 'not complete within 10000 ms');
+      };
+      await sut.execute(job);
+      expect(failures()[0]).toMatchObject({ endpoint: 'https://crm.example/hook', error: 'TIMEOUT: not complete within 10000 ms', latencyMs: expect.any(Number) });
+      expect(failures()[0].status).toBeUndefined();
+      events.events.set(job.eventId, event({ failures: 3, attemptCount: 3 }));
+      await sut.execute(job);
+      expect(failures()[1]).toMatchObject({ attempt: 4, outcome: 'dead' });
+    });
+
+    it('and not at all for a delivered attempt', async () => {
+      await sut.execute(job);
+      expect(failures()).toEqual([]);
+    });
   });
 });

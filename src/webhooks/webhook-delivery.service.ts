@@ -30,6 +30,16 @@ function describeFailure(result: AttemptResult, body?: Buffer): string | undefin
   return snippet ? `HTTP ${result.status}: ${snippet}` : `HTTP ${result.status}`;
 }
 
+/** The callback URL as logged: scheme, host and path; credentials, query and fragment (where secrets go) dropped. */
+export function loggableEndpoint(callbackUrl: string): string {
+  try {
+    const url = new URL(callbackUrl);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return '[invalid URL]';
+  }
+}
+
 /**
  * One delivery attempt of one event: take the endpoint's slot, sign, POST, log the attempt and
  * decide what comes next. The queue worker only translates the outcome into BullMQ moves.
@@ -96,7 +106,7 @@ export class WebhookDelivery {
             : { kind: 'error', code: 'NETWORK', message: (err as Error).message };
       }
       await release();
-      return await this.conclude(event, result, responseBody, startedAt);
+      return await this.conclude(event, result, responseBody, startedAt, endpoint.callbackUrl);
     } finally {
       await release();
     }
@@ -130,7 +140,13 @@ export class WebhookDelivery {
     };
   }
 
-  private async conclude(event: WebhookEventRecord, result: AttemptResult, body: Buffer | undefined, startedAt: Date): Promise<DeliveryOutcome> {
+  private async conclude(
+    event: WebhookEventRecord,
+    result: AttemptResult,
+    body: Buffer | undefined,
+    startedAt: Date,
+    callbackUrl: string,
+  ): Promise<DeliveryOutcome> {
     const now = new Date();
     const latencyMs = now.getTime() - startedAt.getTime();
     const firstAttemptAt = event.firstAttemptAt ?? startedAt;
@@ -146,6 +162,24 @@ export class WebhookDelivery {
       ...(error ? { error } : {}),
       outcome,
     };
+    // Every failed attempt leaves a line: the delivery log keeps it too, but an operator reads logs.
+    if (error)
+      this.logger.warn(
+        {
+          eventId: event.eventId,
+          channelId: event.channelId,
+          platform: event.platform,
+          type: event.type,
+          attempt: attempt.attempt,
+          endpoint: loggableEndpoint(callbackUrl),
+          status: attempt.status,
+          latencyMs,
+          error,
+          outcome,
+          ...(decision.outcome === 'retry' ? { retryInMs: decision.delayMs } : {}),
+        },
+        'Webhook delivery attempt failed',
+      );
     if (decision.outcome === 'retry') {
       await this.events.recordFailure(event.eventId, {
         attempt,

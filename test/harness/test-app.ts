@@ -39,6 +39,11 @@ export function testEnv(database: string, overrides: Record<string, string> = {}
     WHATSAPP_ENGINE: 'sandbox',
     SESSION_RESTORE_ON_BOOT: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The limiter stays on in every suite, with budgets no functional test reaches (one key or
+    // one IP, 127.0.0.1, makes thousands of calls a minute here); test/hardening/rate-limits
+    // sets small ones to see it refuse.
+    RATE_LIMIT_PER_KEY: '100000',
+    RATE_LIMIT_ANONYMOUS: '50000',
     // The PostgreSQL behind the harness's FerretDB: each app gives its own database the GIN indexes.
     ...(process.env.FERRETDB_POSTGRESQL_URL ? { FERRETDB_POSTGRESQL_URL: process.env.FERRETDB_POSTGRESQL_URL } : {}),
     ...overrides,

@@ -15,6 +15,8 @@ export interface AuthenticatedRequest extends Request {
  */
 export abstract class ApiKeyResolver {
   abstract resolve(key: string): Promise<Principal | undefined>;
+  /** Whether the key with this id is still valid, by an answer at most `maxAgeMs` old (default: the key cache's). */
+  abstract isActive(keyId: string, maxAgeMs?: number): Promise<boolean>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EngineFeatureUnsupportedError } from '../../whatsapp/engine/messaging-engine.port';
+import { loggableUrl } from '../logging/logging.module';
 import { AppError, CommonErrorCode } from './app-error';
 
 interface Mapped {
@@ -83,10 +84,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     let mapped = mapError(exception);
     if (!mapped || mapped.status >= 500) {
       if (!mapped) {
-        this.logger.error({ err: exception, requestId, path: req.path }, 'Unhandled error');
+        this.logger.error({ err: exception, requestId, path: loggableUrl(req.path) }, 'Unhandled error');
         mapped = { status: HttpStatus.INTERNAL_SERVER_ERROR, code: CommonErrorCode.INTERNAL_ERROR, message: 'Internal server error' };
       } else {
-        this.logger.warn({ code: mapped.code, requestId, path: req.path }, mapped.message);
+        this.logger.warn({ code: mapped.code, requestId, path: loggableUrl(req.path) }, mapped.message);
       }
     }
     if (res.headersSent) return;

@@ -55,6 +55,11 @@ export interface ChannelSessionHooks {
   releaseLease(): Promise<void>;
   /** Deletes the browser profile (the link) from the data volume. */
   removeAuthData(): Promise<void>;
+  /**
+   * Runs the browser's life (boot, QR, restarts) in the session's own logging context rather
+   * than in that of the request that happened to start it. Absent: runs `fn` as it is.
+   */
+  background?<T>(fn: () => T): T;
 }
 
 export interface ChannelSessionOptions {
@@ -283,6 +288,11 @@ export class ChannelSession {
 
   /** Caller holds the lock. Creates the engine session and boots it in the background. */
   private launch(reason: string): void {
+    if (this.hooks.background) this.hooks.background(() => this.launchHere(reason));
+    else this.launchHere(reason);
+  }
+
+  private launchHere(reason: string): void {
     const generation = ++this.generation;
     this.setState('STARTING', reason, { autoStart: true, pairingCode: undefined });
     const source: { session?: EngineSession } = {};

@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors/app-error';
 import { DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { BackgroundContext } from '../../common/logging/background-context';
 import { AppConfig } from '../../config/app-config';
 import { EngineContext, InboundEventSink } from '../engine/inbound-sink.port';
 import { EngineSession, InboundEngineEvent, MessagingEngine } from '../engine/messaging-engine.port';
@@ -81,6 +82,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly bus: SessionStatusBus,
     private readonly moduleRef: ModuleRef,
     @Optional() @Inject(SESSION_OPTIONS) overrides?: Partial<ChannelSessionOptions>,
+    @Optional() private readonly background?: BackgroundContext,
   ) {
     this.limiter = new StartLimiter(config.whatsapp.maxConcurrentStarts);
     this.options = {
@@ -264,6 +266,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         acquireLease: () => this.lease.acquire(channelId),
         releaseLease: () => this.lease.release(channelId),
         removeAuthData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
+        background: this.background ? (fn) => this.background!.run({ channelId, clientIdentifier }, fn) : undefined,
       },
       this.options,
       new Logger(`Session ${channelId}`),

@@ -8,7 +8,9 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { AccountId } from '../../common/auth/auth.decorators';
+import { AccountId, CurrentPrincipal } from '../../common/auth/auth.decorators';
+import { CredentialWatch } from '../../common/auth/credential-watch';
+import type { Principal } from '../../common/auth/principal';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { ChannelDirectory } from './channel-directory';
@@ -30,6 +32,7 @@ export class SessionsController {
     private readonly manager: SessionManager,
     private readonly streams: SessionStreams,
     private readonly directory: ChannelDirectory,
+    private readonly credentials: CredentialWatch,
   ) {}
 
   @Get()
@@ -134,13 +137,18 @@ export class SessionsController {
     description:
       'Event `status` with `{ channelId, state, reason?, me?, linked, qr?, qrRevision?, qrExpiresAt?, pairingCode?, retryAt?, updatedAt }`: ' +
       'the current status first, then each change and each new QR. Send the API key in a header (use fetch-based SSE, ' +
-      "not the browser's EventSource); browsers without a key use the onboarding link's stream.",
+      "not the browser's EventSource); browsers without a key use the onboarding link's stream. " +
+      'The stream ends when its key is revoked (within 30 s; at once on the process that revoked it).',
   })
   @ApiProduces('text/event-stream')
   @ApiErrors(400, 401, 403, 404)
-  events(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Observable<MessageEvent> {
+  events(
+    @AccountId() clientIdentifier: string,
+    @CurrentPrincipal() principal: Principal,
+    @Param('channelId', ParseObjectIdPipe) channelId: string,
+  ): Observable<MessageEvent> {
     // Ownership was checked by ChannelStreamGuard, before the stream's headers went out.
-    return this.streams.stream(clientIdentifier, channelId, true);
+    return this.streams.stream(clientIdentifier, channelId, true).pipe(this.credentials.whileValid(principal));
   }
 }
 
