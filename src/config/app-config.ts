@@ -114,8 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     rateLimit: {
       windowMs: vars.RATE_LIMIT_WINDOW_MS ?? 60_000,
-      perKey: vars.RATE_LIMIT_PER_KEY ?? 1_200,
-      anonymous: vars.RATE_LIMIT_ANONYMOUS ?? 300,
+      perKey: vars.RATE_LIMIT_PER_KEY ?? 6_000,
+      anonymous: vars.RATE_LIMIT_ANONYMOUS ?? 600,
     },
     storage: {
       dataDir,
