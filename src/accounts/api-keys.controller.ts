@@ -16,21 +16,21 @@ export class ApiKeysController {
 
   @Post()
   @ApiOperation({ summary: 'Create an account key (the key is shown once)' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED')
   create(@Body() dto: CreateApiKeyDto) {
     return this.keys.create(dto.clientIdentifier, dto.name);
   }
 
   @Get()
   @ApiOperation({ summary: "List an account's keys (never the keys themselves)" })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED')
   list(@Query() q: ListApiKeysQuery) {
     return this.keys.list(q.clientIdentifier);
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke a key' })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'API_KEY_NOT_FOUND')
   revoke(@Param('id', ParseObjectIdPipe) id: string) {
     return this.keys.revoke(id);
   }

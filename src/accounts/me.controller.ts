@@ -10,7 +10,7 @@ import { ApiErrors } from '../common/errors/api-errors.decorator';
 export class MeController {
   @Get()
   @ApiOperation({ summary: 'The account this key acts for (checks a key without side effects)' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors()
   whoami(@CurrentPrincipal() principal: Principal, @AccountId() clientIdentifier: string) {
     return { clientIdentifier, admin: principal.kind === 'admin' };
   }

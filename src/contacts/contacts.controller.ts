@@ -22,7 +22,7 @@ export class ContactsController {
   @Post()
   @ApiOperation({ summary: 'Create a contact (SDK 2.1 ContactApi.create)' })
   @ApiCreatedResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_PHONE_NUMBER', 'INVALID_GROUP_ID', 'UNKNOWN_PLATFORM', 'CHANNEL_NOT_FOUND', 'TAG_NOT_FOUND', 'CONTACT_IDENTIFIER_TAKEN')
   create(@AccountId() clientIdentifier: string, @Body() dto: CreateContactDto) {
     return this.contacts.create(clientIdentifier, dto);
   }
@@ -30,7 +30,7 @@ export class ContactsController {
   @Get()
   @ApiOperation({ summary: 'List contacts, paginated and filtered (SDK 2.4 ContactApi.get)' })
   @ApiOkResponse({ type: ContactPageResponse })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE')
   list(@AccountId() clientIdentifier: string, @Query() q: ListContactsQuery) {
     return this.contacts.list(clientIdentifier, q);
   }
@@ -38,7 +38,7 @@ export class ContactsController {
   @Get(':contactId')
   @ApiOperation({ summary: 'Get a contact (SDK 2.3 ContactApi.getById)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONTACT_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
     return this.contacts.getById(clientIdentifier, contactId);
   }
@@ -46,7 +46,7 @@ export class ContactsController {
   @Patch(':contactId')
   @ApiOperation({ summary: 'Edit a contact (SDK 2.2 ContactApi.update)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'INVALID_PHONE_NUMBER', 'INVALID_GROUP_ID', 'UNKNOWN_PLATFORM', 'TAG_NOT_FOUND', 'CONTACT_IDENTIFIER_TAKEN')
   update(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: UpdateContactDto) {
     return this.contacts.update(clientIdentifier, contactId, dto);
   }
@@ -55,7 +55,7 @@ export class ContactsController {
   @ApiOperation({ summary: "Remove the contact's platform (SDK 2.5 ContactApi.deletePlatform)" })
   @ApiBody({ type: ContactScoped, required: false })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND')
   removePlatform(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactScoped) {
     return this.contacts.removePlatform(clientIdentifier, contactId, dto.contactId);
   }
@@ -63,7 +63,7 @@ export class ContactsController {
   @Get(':contactId/tags')
   @ApiOperation({ summary: "The contact's tags (SDK 2.6 ContactApi.getTagsByContacId)" })
   @ApiOkResponse({ type: [TagResponse] })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONTACT_NOT_FOUND')
   listTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
     return this.contactTags.list(clientIdentifier, contactId);
   }
@@ -72,7 +72,7 @@ export class ContactsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add tags to a contact (SDK 2.7 ContactApi.addTags)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'TAG_NOT_FOUND')
   addTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactTagsDto) {
     return this.contactTags.add(clientIdentifier, contactId, dto.tagIds, dto.contactId);
   }
@@ -80,7 +80,7 @@ export class ContactsController {
   @Delete(':contactId/tags')
   @ApiOperation({ summary: 'Remove tags from a contact (SDK 2.8 ContactApi.removeTags)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'TAG_NOT_FOUND')
   removeTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactTagsDto) {
     return this.contactTags.remove(clientIdentifier, contactId, dto.tagIds, dto.contactId);
   }

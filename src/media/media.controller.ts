@@ -29,7 +29,7 @@ export class MediaController {
   @ApiQuery({ name: 'sig', description: 'HMAC-SHA256 signature, base64url' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The bytes, with their content type' })
-  @ApiErrors(403, 404, 410)
+  @ApiErrors('MEDIA_LINK_INVALID', 'MEDIA_NOT_FOUND', 'MEDIA_LINK_EXPIRED')
   async download(@Param('mediaId') mediaId: string, @Query('exp') exp: unknown, @Query('sig') sig: unknown, @Res() res: Response): Promise<void> {
     const found = await this.store.getBySignedLink(mediaId, exp, sig);
     if (found.verdict === 'invalid') throw AppError.forbidden(MediaErrorCode.MEDIA_LINK_INVALID, 'The media link signature is not valid');

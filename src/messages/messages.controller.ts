@@ -51,7 +51,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send text or media (with caption) to a conversation (SDK 5.1, 5.2, 5.3; reply with quotedMessageId)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 413, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'QUOTED_MESSAGE_NOT_FOUND', 'INVALID_MEDIA_URL', 'MEDIA_URL_FORBIDDEN', 'MEDIA_UNREACHABLE', 'MEDIA_TOO_LARGE', 'MEDIA_EMPTY', 'MEDIA_TYPE_MISMATCH')
   async send(@AccountId() ci: string, @Body() dto: SendMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendContent(ci, 'send', dto, parseIdempotencyKey(key)));
   }
@@ -60,7 +60,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send text or media (with caption) to a group (SDK 6.1, 6.2, 6.3)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 413, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID', 'QUOTED_MESSAGE_NOT_FOUND', 'INVALID_MEDIA_URL', 'MEDIA_URL_FORBIDDEN', 'MEDIA_UNREACHABLE', 'MEDIA_TOO_LARGE', 'MEDIA_EMPTY', 'MEDIA_TYPE_MISMATCH')
   async group(@AccountId() ci: string, @Body() dto: SendGroupMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendContent(ci, 'group', dto, parseIdempotencyKey(key)));
   }
@@ -69,7 +69,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send a sticker (SDK 5.4, 6.4): a WebP, PNG or JPEG image', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 413, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID', 'INVALID_MEDIA_URL', 'MEDIA_URL_FORBIDDEN', 'MEDIA_UNREACHABLE', 'MEDIA_TOO_LARGE', 'MEDIA_EMPTY', 'MEDIA_TYPE_MISMATCH', 'MEDIA_TYPE_NOT_ALLOWED')
   async sticker(@AccountId() ci: string, @Body() dto: SendStickerDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendSticker(ci, dto, parseIdempotencyKey(key)));
   }
@@ -78,7 +78,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send contact cards (SDK 5.5, 6.5)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID')
   async contacts(@AccountId() ci: string, @Body() dto: SendContactsDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendContacts(ci, dto, parseIdempotencyKey(key)));
   }
@@ -87,7 +87,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send a location (SDK 5.8, 6.8)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID')
   async location(@AccountId() ci: string, @Body() dto: SendLocationDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendLocation(ci, dto, 'location', parseIdempotencyKey(key)));
   }
@@ -96,7 +96,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Send an address: a location with a name and an address line (SDK 5.9, 6.9)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID')
   async address(@AccountId() ci: string, @Body() dto: SendAddressDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.sendLocation(ci, dto, 'address', parseIdempotencyKey(key)));
   }
@@ -105,7 +105,7 @@ export class MessagesController {
   @IDEMPOTENCY
   @ApiOperation({ summary: 'Forward a message of the same channel into a conversation or group (SDK 5.11, 6.11)', description: SENT_DESCRIPTION })
   @ApiAcceptedResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'INVALID_GROUP_ID', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_SENT', 'FORWARD_ACROSS_CHANNELS')
   async forward(@AccountId() ci: string, @Body() dto: ForwardMessageDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     return answer(res, await this.outbound.forward(ci, dto, parseIdempotencyKey(key)));
   }
@@ -116,7 +116,7 @@ export class MessagesController {
     description: 'Runs in the channel’s send queue (after messages accepted before it). 200 once done; 202 when still queued after 30 s.',
   })
   @ApiOkResponse({ type: ReactionResultResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_SENT', 'MESSAGE_ACTION_FAILED')
   async reaction(@AccountId() ci: string, @Body() dto: SendReactionDto, @Res({ passthrough: true }) res: Response) {
     const result = await this.actions.react(ci, dto);
     if (result.state === 'queued') {
@@ -134,7 +134,7 @@ export class MessagesController {
       'messageId: ours or WhatsApp’s. channelSlug: a platform of the message’s channel. senderId: who sent it (checked). 200 `revoked`; 422 DELETE_WINDOW_PASSED when WhatsApp only deleted it on this device; 202 when still queued after 30 s.',
   })
   @ApiOkResponse({ type: DeleteResultResponse })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_SENT', 'SENDER_MISMATCH', 'DELETE_WINDOW_PASSED', 'MESSAGE_ACTION_FAILED')
   async remove(@AccountId() ci: string, @Body() dto: DeleteMessageDto, @Res({ passthrough: true }) res: Response) {
     const result = await this.actions.delete(ci, dto);
     if (result.state === 'queued') {
@@ -148,7 +148,7 @@ export class MessagesController {
   @Post('interactive')
   @HttpCode(202)
   @ApiOperation({ summary: 'Interactive buttons or list (SDK 5.7, 6.7): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = interactive).' })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
   interactive(@AccountId() ci: string, @Body() dto: SendInteractiveDto) {
     return this.outbound.unsupported(ci, 'interactive', dto);
   }
@@ -156,7 +156,7 @@ export class MessagesController {
   @Post('location-request')
   @HttpCode(202)
   @ApiOperation({ summary: 'Ask for the customer’s location (SDK 5.10, 6.10): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = location_request).' })
-  @ApiErrors(400, 401, 403, 404, 422)
+  @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
   locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto) {
     return this.outbound.unsupported(ci, 'location_request', dto);
   }
@@ -164,7 +164,7 @@ export class MessagesController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a message (status, WhatsApp id, reactions, revoke…)' })
   @ApiOkResponse({ type: MessageResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'MESSAGE_NOT_FOUND')
   get(@AccountId() ci: string, @Param('id', ParseObjectIdPipe) id: string) {
     return this.history.get(ci, id);
   }

@@ -40,7 +40,7 @@ export class SandboxControlController {
     description: 'Starts the session if needed, links it and waits until READY.' + NOTE,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async link(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxLinkDto) {
     const result = await this.sandbox.link(account, channelId, dto);
     return { ...statusResponse(result), alreadyLinked: result.alreadyLinked };
@@ -52,7 +52,7 @@ export class SandboxControlController {
     description: 'Text, media (base64), location, contact cards, replies, mentions. Returns the WhatsApp message id.' + NOTE,
   })
   @ApiOkResponse({ schema: { example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
-  @ApiErrors(400, 401, 403, 404, 413, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   inbound(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxInboundDto) {
     return this.sandbox.inbound(account, channelId, dto);
   }
@@ -63,14 +63,14 @@ export class SandboxControlController {
     description: 'Messages, reactions, revokes and edits the server made through WhatsApp.' + NOTE,
   })
   @ApiQuery({ name: 'includeMedia', required: false, type: Boolean, description: 'Add each media payload as base64' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   outbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Query('includeMedia') includeMedia?: string) {
     return this.sandbox.outbox(account, channelId, includeMedia === 'true' || includeMedia === '1');
   }
 
   @Delete('outbox')
   @ApiOperation({ summary: 'Empty the outbox' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   clearOutbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.clearOutbox(account, channelId);
   }
@@ -78,7 +78,7 @@ export class SandboxControlController {
   @Post('messages/:messageId/ack')
   @HttpCode(204)
   @ApiOperation({ summary: 'Move the ack of a sent message (sent, delivered, read, played)' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async ack(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -91,14 +91,14 @@ export class SandboxControlController {
   @Post('messages/:messageId/revoke')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender deletes the message for everyone' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async revoke(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('messageId') messageId: string): Promise<void> {
     await this.sandbox.revoke(account, channelId, messageId);
   }
 
   @Post('messages/:messageId/react')
   @ApiOperation({ summary: "A contact reacts to a message ('' removes the reaction)" })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   react(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -111,7 +111,7 @@ export class SandboxControlController {
   @Post('messages/:messageId/edit')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender edits the text (or caption) of a message' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async edit(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -124,14 +124,14 @@ export class SandboxControlController {
   @Put('groups')
   @HttpCode(204)
   @ApiOperation({ summary: 'Declare a group the linked account is in (or replace its members)' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async group(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxGroupDto): Promise<void> {
     await this.sandbox.upsertGroup(account, channelId, dto);
   }
 
   @Post('groups/:groupId/events')
   @ApiOperation({ summary: 'A group change: members added, removed, leaving, promoted or demoted' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   groupEvent(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -145,7 +145,7 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lose the connection (default UNPAIRED: the phone removed this device)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async disconnect(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxDisconnectDto) {
     return statusResponse(await this.sandbox.disconnect(account, channelId, dto.state ?? 'UNPAIRED'));
   }
@@ -154,7 +154,7 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Another WhatsApp Web opened this session (CONFLICT); the server reconnects' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async conflict(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.sandbox.conflict(account, channelId));
   }
@@ -163,14 +163,14 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The phone logs this device out (Linked devices › Log out)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async phoneLogout(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.sandbox.phoneLogout(account, channelId));
   }
 
   @Get('state')
   @ApiOperation({ summary: "The sandbox page's own view: socket state, linked number, pending pairing code" })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   state(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.pageState(account, channelId);
   }

@@ -35,7 +35,7 @@ export class SessionsController {
   @Get()
   @ApiOperation({ summary: "The channel's WhatsApp Web session status", description: STATE_DOC })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   async status(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     await this.directory.getById(clientIdentifier, channelId);
     return statusResponse(await this.manager.status(clientIdentifier, channelId));
@@ -48,7 +48,7 @@ export class SessionsController {
     description: 'Launches the browser: a linked channel becomes READY without a scan, otherwise a QR appears. ' + STATE_DOC,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async start(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.start(clientIdentifier, channelId));
   }
@@ -57,7 +57,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop the session', description: 'Closes the browser and keeps the link; boot will not restore it until started again.' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async stop(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.stop(clientIdentifier, channelId));
   }
@@ -66,7 +66,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Restart the session (close the browser, start again)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async restart(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.restart(clientIdentifier, channelId));
   }
@@ -78,7 +78,7 @@ export class SessionsController {
     description: 'Unlinks this device from the WhatsApp account and deletes its auth data; the next start shows a QR.',
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async logout(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.logout(clientIdentifier, channelId));
   }
@@ -86,7 +86,7 @@ export class SessionsController {
   @Get('qr')
   @ApiOperation({ summary: 'The QR on screen, as raw text', description: '404 QR_NOT_AVAILABLE unless the state is QR.' })
   @ApiOkResponse({ type: SessionQrResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qr(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     await this.directory.getById(clientIdentifier, channelId);
     return this.streams.qr(clientIdentifier, channelId);
@@ -96,7 +96,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'The QR on screen, as a PNG image', description: '404 QR_NOT_AVAILABLE unless the state is QR.' })
   @ApiProduces('image/png')
   @ApiOkResponse({ description: 'PNG image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qrPng(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -117,7 +117,7 @@ export class SessionsController {
       'Starts the session if needed. 409 SESSION_ALREADY_CONNECTED, 422 SESSION_NOT_WAITING_FOR_LINK or PAIRING_CODE_FAILED.',
   })
   @ApiOkResponse({ type: PairingCodeResponse })
-  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', 'SESSION_NOT_LOCAL')
   async pairingCode(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -137,7 +137,7 @@ export class SessionsController {
       "not the browser's EventSource); browsers without a key use the onboarding link's stream.",
   })
   @ApiProduces('text/event-stream')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   events(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Observable<MessageEvent> {
     // Ownership was checked by ChannelStreamGuard, before the stream's headers went out.
     return this.streams.stream(clientIdentifier, channelId, true);
