@@ -148,6 +148,7 @@ export class MessagesController {
   @Post('interactive')
   @HttpCode(202)
   @ApiOperation({ summary: 'Interactive buttons or list (SDK 5.7, 6.7): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = interactive).' })
+  @ApiAcceptedResponse({ type: MessageResponse, description: 'On engines that support it' })
   @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
   interactive(@AccountId() ci: string, @Body() dto: SendInteractiveDto) {
     return this.outbound.unsupported(ci, 'interactive', dto);
@@ -156,6 +157,7 @@ export class MessagesController {
   @Post('location-request')
   @HttpCode(202)
   @ApiOperation({ summary: 'Ask for the customer’s location (SDK 5.10, 6.10): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = location_request).' })
+  @ApiAcceptedResponse({ type: MessageResponse, description: 'On engines that support it' })
   @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
   locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto) {
     return this.outbound.unsupported(ci, 'location_request', dto);

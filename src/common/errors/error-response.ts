@@ -16,6 +16,7 @@ export class ErrorResponse {
 
   @ApiPropertyOptional({
     description: 'Extra structure for some codes, e.g. one `{ field, messages }` entry per invalid field for VALIDATION_FAILED',
+    oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object', additionalProperties: true }],
   })
   details?: unknown;
 

@@ -6,7 +6,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { AccountId, Public } from '../../common/auth/auth.decorators';
 import { AppError } from '../../common/errors/app-error';
+import { ApiOkContent } from '../../openapi/api-responses';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { PairingCodeDto, PairingCodeResponse, SessionStatusResponse } from '../sessions/dto/session.dto';
@@ -81,7 +81,7 @@ export class OnboardingPageController {
   @Get()
   @ApiOperation({ summary: 'The onboarding page (HTML, made to open in a popup)' })
   @ApiParam({ name: 'token', description: 'From POST /channels/{channelId}/onboarding-link' })
-  @ApiProduces('text/html')
+  @ApiOkContent('text/html', 'The page (an error page with 401 or 410 when the link is not valid or has expired)')
   async page(
     @Param('token') token: string,
     @Query('lang') lang: string | undefined,
@@ -125,7 +125,7 @@ export class OnboardingPageController {
 
   @Sse('events')
   @ApiOperation({ summary: 'Live status for the onboarding page (SSE `status` events, without the QR text)' })
-  @ApiProduces('text/event-stream')
+  @ApiOkContent('text/event-stream', 'Server-Sent Events: `status` events, without the QR text')
   @ApiErrors('ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND')
   events(@Param('token') token: string): Observable<MessageEvent> {
     const grant = this.onboarding.verify(token, true);
@@ -134,7 +134,7 @@ export class OnboardingPageController {
 
   @Get('qr.png')
   @ApiOperation({ summary: 'The QR on screen as PNG, for the onboarding page' })
-  @ApiProduces('image/png')
+  @ApiOkContent('image/png', 'PNG image')
   @ApiErrors('ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qr(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const grant = this.onboarding.verify(token, true);

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../../common/auth/auth.decorators';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
+import { LOOSE_OBJECT } from '../../openapi/api-responses';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { SessionStatusResponse } from '../sessions/dto/session.dto';
 import { statusResponse } from '../sessions/session-views';
@@ -62,6 +63,7 @@ export class SandboxControlController {
     summary: 'Everything the session sent, in order',
     description: 'Messages, reactions, revokes and edits the server made through WhatsApp.' + NOTE,
   })
+  @ApiOkResponse({ schema: { type: 'array', items: LOOSE_OBJECT }, description: 'What the session sent, oldest first' })
   @ApiQuery({ name: 'includeMedia', required: false, type: Boolean, description: 'Add each media payload as base64' })
   @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   outbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Query('includeMedia') includeMedia?: string) {
@@ -70,6 +72,7 @@ export class SandboxControlController {
 
   @Delete('outbox')
   @ApiOperation({ summary: 'Empty the outbox' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { cleared: { type: 'integer' } }, required: ['cleared'] } })
   @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   clearOutbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.clearOutbox(account, channelId);
@@ -98,6 +101,7 @@ export class SandboxControlController {
 
   @Post('messages/:messageId/react')
   @ApiOperation({ summary: "A contact reacts to a message ('' removes the reaction)" })
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { reactionId: { type: 'string' } }, required: ['reactionId'] } })
   @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   react(
     @AccountId() account: string,
@@ -131,6 +135,7 @@ export class SandboxControlController {
 
   @Post('groups/:groupId/events')
   @ApiOperation({ summary: 'A group change: members added, removed, leaving, promoted or demoted' })
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { notificationId: { type: 'string' } }, required: ['notificationId'] } })
   @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   groupEvent(
     @AccountId() account: string,
@@ -170,6 +175,7 @@ export class SandboxControlController {
 
   @Get('state')
   @ApiOperation({ summary: "The sandbox page's own view: socket state, linked number, pending pairing code" })
+  @ApiOkResponse({ schema: LOOSE_OBJECT })
   @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   state(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.pageState(account, channelId);

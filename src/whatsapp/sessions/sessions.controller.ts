@@ -3,12 +3,12 @@ import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { AccountId } from '../../common/auth/auth.decorators';
+import { ApiOkContent } from '../../openapi/api-responses';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { ChannelDirectory } from './channel-directory';
@@ -94,8 +94,7 @@ export class SessionsController {
 
   @Get('qr.png')
   @ApiOperation({ summary: 'The QR on screen, as a PNG image', description: '404 QR_NOT_AVAILABLE unless the state is QR.' })
-  @ApiProduces('image/png')
-  @ApiOkResponse({ description: 'PNG image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkContent('image/png', 'PNG image')
   @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qrPng(
     @AccountId() clientIdentifier: string,
@@ -136,7 +135,7 @@ export class SessionsController {
       'the current status first, then each change and each new QR. Send the API key in a header (use fetch-based SSE, ' +
       "not the browser's EventSource); browsers without a key use the onboarding link's stream.",
   })
-  @ApiProduces('text/event-stream')
+  @ApiOkContent('text/event-stream', 'Server-Sent Events: `status` events, the current status first')
   @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   events(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Observable<MessageEvent> {
     // Ownership was checked by ChannelStreamGuard, before the stream's headers went out.
