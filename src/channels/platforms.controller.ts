@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
@@ -24,6 +24,7 @@ export class PlatformsController {
   @Post()
   @ApiOperation({ summary: 'Add a platform endpoint (its signing secret is shown once, in this answer)' })
   @ApiCreatedResponse({ type: PlatformEndpointWithSecretResponse })
+  @ApiBody({ type: AddPlatformDto, examples: { helpdesk: { summary: 'A second platform', value: { slug: 'helpdesk', callbackUrl: 'https://helpdesk.example.com/webhook' } } } })
   @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'INVALID_CALLBACK_URL', 'PLATFORM_SLUG_TAKEN', 'TOO_MANY_PLATFORMS', 'CONCURRENT_UPDATE')
   add(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: AddPlatformDto) {
     return this.endpoints.add(clientIdentifier, channelId, dto);

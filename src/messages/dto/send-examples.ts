@@ -8,6 +8,8 @@ import type { ExampleObject } from '@nestjs/swagger';
 const CONVERSATION = { sessionId: '64ef5c85f9deb132696591a0', agentName: 'Atendente João' };
 const GROUP = { channelId: '64ef5c84f9deb1326965919e', recipientNumber: '120363012345678901@g.us', platform: 'karoochat', agentName: 'Atendente Maria' };
 const MESSAGE_ID = '64ef5c85f9deb132696591b2';
+/** A message of the group (reactions name a message of the chat they go to). */
+const GROUP_MESSAGE_ID = '64ef5c85f9deb132696591b3';
 
 type Examples = Record<string, ExampleObject>;
 const ex = (summary: string, value: Record<string, unknown>): ExampleObject => ({ summary, value });
@@ -52,7 +54,7 @@ export const FORWARD_EXAMPLES = targets('Forward', { messageId: MESSAGE_ID });
 export const REACTION_EXAMPLES: Examples = {
   react: ex('React with one emoji (5.6)', { sessionId: CONVERSATION.sessionId, messageId: MESSAGE_ID, emoji: '👍' }),
   remove: ex('Remove the reaction', { sessionId: CONVERSATION.sessionId, messageId: MESSAGE_ID, emoji: '' }),
-  group: ex('React in a group (6.6)', { channelId: GROUP.channelId, recipientNumber: GROUP.recipientNumber, platform: GROUP.platform, messageId: MESSAGE_ID, emoji: '❤️' }),
+  group: ex('React in a group (6.6)', { channelId: GROUP.channelId, recipientNumber: GROUP.recipientNumber, platform: GROUP.platform, messageId: GROUP_MESSAGE_ID, emoji: '❤️' }),
 };
 export const DELETE_EXAMPLES: Examples = {
   ours: ex('Delete one of our messages for everyone (5.12)', { messageId: MESSAGE_ID, senderId: '5521999999999', channelSlug: 'karoochat' }),

@@ -26,3 +26,40 @@ export function documentedCodes(op: Json, status: number): string[] | undefined 
 export function fillPath(path: string, params: Record<string, string>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? 'ffffffffffffffffffffffff'));
 }
+
+function resolve(doc: Json, schema: Json): Json {
+  return schema?.$ref ? resolve(doc, doc.components.schemas[schema.$ref.split('/').pop()]) : schema;
+}
+
+/**
+ * A body built from a schema the way Swagger UI builds its "Example Value": each property's
+ * `example` (nested objects and arrays of objects built the same way). Properties without one are
+ * left out where optional (Swagger UI would write a placeholder).
+ */
+export function exampleFromSchema(doc: Json, schema: Json): Json {
+  const s = resolve(doc, schema);
+  if (s.example !== undefined) return s.example;
+  if (s.allOf) return Object.assign({}, ...s.allOf.map((part: Json) => exampleFromSchema(doc, part)));
+  if (s.type === 'array' && s.items) return [exampleFromSchema(doc, s.items)];
+  if (!s.properties) return s.default ?? s.enum?.[0];
+  const out: Record<string, Json> = {};
+  for (const [name, prop] of Object.entries(s.properties as Record<string, Json>)) {
+    const p = resolve(doc, prop);
+    const required = (s.required ?? []).includes(name);
+    if (p.example !== undefined) out[name] = p.example;
+    else if (required || p.properties || p.items?.$ref) {
+      const value = exampleFromSchema(doc, prop);
+      if (value !== undefined) out[name] = value;
+    }
+  }
+  return out;
+}
+
+/** Every request example an operation documents (named), or the one Swagger UI would build. */
+export function requestExamples(doc: Json, op: Json): { name: string; value: Json }[] {
+  const media = op.requestBody?.content?.['application/json'];
+  if (!media) return [];
+  if (media.examples) return Object.entries(media.examples as Record<string, Json>).map(([name, ex]) => ({ name, value: ex.value }));
+  if (media.example !== undefined) return [{ name: 'example', value: media.example }];
+  return [{ name: 'built from the schema', value: exampleFromSchema(doc, media.schema) }];
+}
