@@ -1,5 +1,5 @@
 /** Reading the served OpenAPI document in contract tests. */
-export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = any;
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
