@@ -5,6 +5,7 @@ import { ERROR_CODES_EXTENSION } from '../common/errors/api-errors.decorator';
 import { ErrorResponse } from '../common/errors/error-response';
 import { AppConfig } from '../config/app-config';
 import { applyErrorResponses } from './error-responses';
+import { toOpenApi31 } from './openapi-31';
 import { OPENAPI_TAGS } from './openapi-tags';
 import { OpenApiDocument, operationsOf } from './openapi-types';
 import { operationId } from './operation-ids';
@@ -35,6 +36,7 @@ export function buildOpenApi(app: INestApplication): OpenApiDocument {
     extraModels: [ErrorResponse],
     operationIdFactory: operationId,
   });
+  toOpenApi31(doc);
   applySecurity(doc);
   applyErrorResponses(doc);
   applyWebhookSchemas(doc);

@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/webhook-event.types';
 import { ApiClient, accountClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 import { documentedCodes, fillPath, Json, operations } from './support/openapi-doc';
@@ -113,5 +114,16 @@ describe('OpenAPI contract (/docs-json)', () => {
     const created = doc.components.schemas.CreatedApiKeyResponse;
     expect(doc.paths['/api-keys'].post.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/CreatedApiKeyResponse');
     expect(created.required).toEqual(expect.arrayContaining(['id', 'key', 'clientIdentifier']));
+  });
+
+  it('describes every webhook payload in the document (OpenAPI 3.1 webhooks)', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const schema = doc.webhooks[type].post.requestBody.content['application/json'].schema;
+      const payload = doc.components.schemas[schema.$ref.split('/').pop()];
+      expect(payload.properties.type.enum).toEqual([type]);
+      expect(payload.required).toEqual(expect.arrayContaining(['id', 'type', 'data', 'chat']));
+    }
   });
 });

@@ -3,7 +3,7 @@ import { ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
 import { FILES } from '../messages/messaging-harness';
 import { eventually } from '../whatsapp/whatsapp-helpers';
-import { documentedCodes, fillPath, Json, operations, requestExamples } from './support/openapi-doc';
+import { documentedCodes, fillPath, Json, operations, requestExamples, strays } from './support/openapi-doc';
 
 jest.setTimeout(180_000);
 
@@ -147,5 +147,26 @@ describe('Every documented request example is accepted', () => {
       }
     }
     expect(outcomes).toEqual([]);
+
+    // The webhook payloads the document describes are the ones sent: every recorded event's body
+    // (the delivery log keeps it) against its event type's schema.
+    const inbound = await acc.post(`/sandbox/channels/${params.channelId}/inbound`, { from: '5521977773333', text: 'Oi, tudo bem?' });
+    expect(inbound.status).toBe(201);
+    const types = ['session.status', 'message.status', 'message.reaction', 'message.revoked', 'message.received'];
+    const events = (
+      await eventually(
+        () => acc.get('/webhooks/events?limit=100'),
+        (r) => types.every((type) => r.body.data.some((e: { type: string }) => e.type === type)),
+        20_000,
+        `events of types ${types.join(', ')}`,
+      )
+    ).body.data as { eventId: string; type: string }[];
+    const problems: string[] = [];
+    for (const { eventId, type } of events) {
+      const { payload } = (await acc.get(`/webhooks/events/${eventId}`)).body;
+      const schema = doc.webhooks[type].post.requestBody.content['application/json'].schema;
+      problems.push(...strays(doc, schema, payload, type));
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ export class SandboxControlController {
     summary: 'Deliver a message from a contact or a group member',
     description: 'Text, media (base64), location, contact cards, replies, mentions. Returns the WhatsApp message id.' + NOTE,
   })
-  @ApiOkResponse({ schema: { example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { messageId: { type: 'string' } }, required: ['messageId'], example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
   @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   inbound(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxInboundDto) {
     return this.sandbox.inbound(account, channelId, dto);

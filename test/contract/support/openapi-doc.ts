@@ -63,3 +63,23 @@ export function requestExamples(doc: Json, op: Json): { name: string; value: Jso
   if (media.example !== undefined) return [{ name: 'example', value: media.example }];
   return [{ name: 'built from the schema', value: exampleFromSchema(doc, media.schema) }];
 }
+
+/** Where a value strays from a schema: required keys missing, keys the schema does not describe, wrong enum/const. */
+export function strays(doc: Json, schema: Json, value: Json, at = '$'): string[] {
+  const s = resolve(doc, schema);
+  const alternatives: Json[] | undefined = s.anyOf ?? s.oneOf;
+  if (alternatives) {
+    const tries = alternatives.map((alt) => strays(doc, alt, value, at));
+    return tries.some((t) => t.length === 0) ? [] : tries[0];
+  }
+  if (s.type === 'null') return value === null ? [] : [`${at}: should be null`];
+  if (s.enum && !s.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(s.enum)}`];
+  if (s.type === 'array' && Array.isArray(value) && s.items) return value.flatMap((v, i) => strays(doc, s.items, v, `${at}[${i}]`));
+  if (!s.properties || !value || typeof value !== 'object') return [];
+  const out = (s.required ?? []).filter((k: string) => !(k in value)).map((k: string) => `${at}.${k}: missing`);
+  for (const [k, v] of Object.entries(value)) {
+    if (!(k in s.properties)) out.push(`${at}.${k}: not described`);
+    else out.push(...strays(doc, s.properties[k], v, `${at}.${k}`));
+  }
+  return out;
+}
