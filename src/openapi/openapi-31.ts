@@ -5,9 +5,9 @@ type Node = Record<string, unknown>;
 /** One schema with `nullable: true` (OpenAPI 3.0) rewritten the 3.1 way (JSON Schema's `null` type). */
 function withoutNullable(schema: Node): Node {
   const { nullable: _, ...rest } = schema;
-  if (typeof rest.type === 'string') return { ...rest, type: [rest.type, 'null'] };
+  if (!rest.$ref && !rest.allOf && !rest.oneOf && !rest.anyOf && typeof rest.type === 'string') return { ...rest, type: [rest.type, 'null'] };
   // A reference (bare, or wrapped in allOf to carry a description): the value or null.
-  const { description, ...target } = rest;
+  const { description, type: _type, ...target } = rest;
   return { ...(description ? { description } : {}), anyOf: [target, { type: 'null' }] };
 }
 
