@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { ResponseObject } from '@nestjs/swagger';
 import { ADMIN_ONLY_EXTENSION } from '../common/auth/auth.decorators';
 import { ERROR_CODES_EXTENSION } from '../common/errors/api-errors.decorator';
 import { CommonErrorCode } from '../common/errors/app-error';
@@ -29,15 +30,9 @@ export function errorCodesOf(method: string, op: Operation): ErrorCode[] {
   return [...new Set([...own, ...shared])];
 }
 
-/** The error body of one status: the shared shape with `statusCode` fixed and `code` narrowed to this route's codes. */
+/** The error body of one status: the shared shape with `statusCode` fixed and `code` narrowed to this route's codes, one example per code. */
 function errorResponse(status: number, codes: ErrorCode[]): Record<string, unknown> {
-  const examples = Object.fromEntries(
-    codes.map((code) => {
-      const { message, details } = ERROR_CATALOGUE[code];
-      const value = { statusCode: status, code, message, ...(details !== undefined ? { details } : {}), requestId: EXAMPLE_REQUEST_ID };
-      return [code, { summary: `${status} ${code}`, value }];
-    }),
-  );
+  const examples = Object.fromEntries(codes.map((code) => [code, { $ref: `#/components/examples/${code}` }]));
   const headers: Record<string, unknown> = { 'X-Request-Id': { $ref: '#/components/headers/XRequestId' } };
   if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/RetryAfter' };
   return {
@@ -66,9 +61,11 @@ function errorResponse(status: number, codes: ErrorCode[]): Record<string, unkno
  * applySecurity (it reads which routes are public).
  */
 export function applyErrorResponses(doc: OpenApiDocument): void {
+  const used = new Set<ErrorCode>();
   for (const { method, op } of operationsOf(doc)) {
     const byStatus = new Map<number, ErrorCode[]>();
     for (const code of errorCodesOf(method, op)) {
+      used.add(code);
       const { status } = ERROR_CATALOGUE[code];
       byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
@@ -79,4 +76,44 @@ export function applyErrorResponses(doc: OpenApiDocument): void {
       [...kept, ...errors.map(([status, codes]) => [String(status), errorResponse(status, codes)] as const)].sort(([a], [b]) => Number(a) - Number(b)),
     );
   }
+  shareRepeatedResponses(doc);
+  // Each code's example body is written once and referenced from every response that lists it.
+  doc.components = { ...doc.components, examples: { ...doc.components?.examples, ...Object.fromEntries([...used].sort().map((code) => [code, exampleOf(code)])) } };
+}
+
+function exampleOf(code: ErrorCode): { summary: string; value: Record<string, unknown> } {
+  const { status, message, details } = ERROR_CATALOGUE[code];
+  return {
+    summary: `${status} ${code}`,
+    value: { statusCode: status, code, message, ...(details !== undefined ? { details } : {}), requestId: EXAMPLE_REQUEST_ID },
+  };
+}
+
+/**
+ * An error response that many routes share word for word (401 UNAUTHENTICATED/INVALID_API_KEY, 429,
+ * 500, 503, a lone 404 code…) is written once in components.responses, named by its status and codes,
+ * and referenced. Long code lists stay inline: they are particular to their route.
+ */
+function shareRepeatedResponses(doc: OpenApiDocument): void {
+  const SHARE_AT = 3;
+  const MAX_CODES = 3;
+  const count = new Map<string, number>();
+  const errorResponses = operationsOf(doc).flatMap(({ op }) => Object.entries(op.responses).filter(([status]) => Number(status) >= 400));
+  for (const [, res] of errorResponses) count.set(JSON.stringify(res), (count.get(JSON.stringify(res)) ?? 0) + 1);
+  const shared: Record<string, ResponseObject> = {};
+  for (const { op } of operationsOf(doc)) {
+    for (const [status, res] of Object.entries(op.responses)) {
+      const codes = codesOf(res);
+      if (Number(status) < 400 || !codes || codes.length > MAX_CODES || (count.get(JSON.stringify(res)) ?? 0) < SHARE_AT) continue;
+      const name = `Error${status}_${codes.join('_or_')}`;
+      shared[name] = res as unknown as ResponseObject;
+      op.responses[status] = { $ref: `#/components/responses/${name}` };
+    }
+  }
+  doc.components = { ...doc.components, responses: { ...doc.components?.responses, ...shared } };
+}
+
+function codesOf(res: Record<string, unknown>): string[] | undefined {
+  const schema = (res.content as Record<string, { schema?: { allOf?: { properties?: { code?: { enum?: string[] } } }[] } }> | undefined)?.['application/json']?.schema;
+  return schema?.allOf?.find((part) => part.properties?.code?.enum)?.properties?.code?.enum;
 }

@@ -176,10 +176,6 @@ const HEADERS = [
 /** What the receiver answers is not read: only its status counts. */
 const IGNORED = { '*/*': { schema: { description: 'Any body; the server does not read it' } } };
 
-export function webhookSchemaName(type: WebhookEventType): string {
-  return DATA[type].name;
-}
-
 /** Adds the payload schemas to components and one `webhooks` entry per event type (OpenAPI 3.1). */
 export function applyWebhookSchemas(doc: OpenApiDocument): void {
   const schemas = (doc.components!.schemas ??= {}) as Record<string, unknown>;

@@ -15,9 +15,15 @@ export function operations(doc: Json): Op[] {
   );
 }
 
+/** One response of an operation, shared ones (components.responses) resolved. */
+export function responseOf(doc: Json, op: Json, status: number | string): Json {
+  const res = op.responses?.[String(status)];
+  return res?.$ref ? doc.components.responses[res.$ref.split('/').pop()] : res;
+}
+
 /** The `code` enum a route documents for one status (undefined: the status is not documented as an error). */
-export function documentedCodes(op: Json, status: number): string[] | undefined {
-  const schema = op.responses?.[String(status)]?.content?.['application/json']?.schema;
+export function documentedCodes(doc: Json, op: Json, status: number): string[] | undefined {
+  const schema = responseOf(doc, op, status)?.content?.['application/json']?.schema;
   const parts: Json[] = schema?.allOf ?? [];
   return parts.find((p) => p.properties?.code?.enum)?.properties.code.enum;
 }
