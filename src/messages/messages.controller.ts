@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountId } from '../common/auth/auth.decorators';
@@ -36,11 +36,18 @@ import { MessageActionsService } from './message-actions.service';
 import { MessageHistoryService } from './message-history.service';
 import { Accepted, OutboundMessagesService } from './outbound-messages.service';
 
-const IDEMPOTENCY = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retries with the same key return the first stored message (200) instead of sending again (202).',
-});
+const IDEMPOTENCY = applyDecorators(
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key return the first stored message (200) instead of sending again (202).',
+  }),
+  ApiOkResponse({
+    type: MessageResponse,
+    description: 'A repeated Idempotency-Key: the first message, unchanged; nothing is sent again',
+    headers: { 'Idempotent-Replayed': { description: 'Present on a replayed answer', schema: { type: 'string', enum: ['true'] } } },
+  }),
+);
 const SENT_DESCRIPTION =
   '202: stored with status `queued` and enqueued; the message (with its `id`) is returned at once. Follow it with GET /messages/{id} or `message.status` webhooks. 200: a repeated Idempotency-Key; the first message, unchanged.';
 
@@ -141,6 +148,7 @@ export class MessagesController {
     description: 'Runs in the channel’s send queue (after messages accepted before it). 200 once done; 202 when still queued after 30 s.',
   })
   @ApiOkResponse({ type: ReactionResultResponse })
+  @ApiAcceptedResponse({ type: ReactionResultResponse, description: 'state queued: still waiting in the send queue after 30 s' })
   @ApiBody({ type: SendReactionDto, examples: REACTION_EXAMPLES })
   @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_SENT', 'MESSAGE_ACTION_FAILED')
   async reaction(@AccountId() ci: string, @Body() dto: SendReactionDto, @Res({ passthrough: true }) res: Response) {
@@ -160,6 +168,7 @@ export class MessagesController {
       'messageId: ours or WhatsApp’s. channelSlug: a platform of the message’s channel. senderId: who sent it (checked). 200 `revoked`; 422 DELETE_WINDOW_PASSED when WhatsApp only deleted it on this device; 202 when still queued after 30 s.',
   })
   @ApiOkResponse({ type: DeleteResultResponse })
+  @ApiAcceptedResponse({ type: DeleteResultResponse, description: 'outcome queued: still waiting in the send queue after 30 s' })
   @ApiBody({ type: DeleteMessageDto, examples: DELETE_EXAMPLES })
   @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'UNKNOWN_PLATFORM', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_SENT', 'SENDER_MISMATCH', 'DELETE_WINDOW_PASSED', 'MESSAGE_ACTION_FAILED')
   async remove(@AccountId() ci: string, @Body() dto: DeleteMessageDto, @Res({ passthrough: true }) res: Response) {
