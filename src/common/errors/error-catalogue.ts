@@ -45,11 +45,11 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   // Shared
   VALIDATION_FAILED: { status: 400, message: 'Validation failed: name should not be empty', details: field('name', 'name should not be empty') },
   INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
-  INVALID_ID: { status: 400, message: 'Invalid value for id', details: field('id', 'id must be a 24-character hex ObjectId') },
+  INVALID_ID: { status: 400, message: 'contactId must be a 24-character hex id', details: field('contactId', 'contactId must be a 24-character hex id') },
   OPERATOR_NOT_ALLOWED: { status: 400, message: 'Field names may not start with "$" (body.name.$gt)', details: field('name.$gt', 'operators are not allowed') },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body is too large' },
-  PAYLOAD_TOO_DEEP: { status: 400, message: 'JSON nested deeper than 32 levels' },
-  PAYLOAD_TOO_COMPLEX: { status: 400, message: 'JSON holds more than 10000 values' },
+  PAYLOAD_TOO_DEEP: { status: 400, message: 'Request body nests deeper than 32 levels', details: { maxDepth: 32 } },
+  PAYLOAD_TOO_COMPLEX: { status: 400, message: 'Request body holds more than 10000 values', details: { maxValues: 10000 } },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'Request bodies must be application/json, not text/plain',
@@ -67,7 +67,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   },
   DUPLICATE_KEY: { status: 409, message: 'A record with the same unique value exists' },
   PAGE_OUT_OF_RANGE: { status: 400, message: 'page 5000 is past the last page' },
-  RATE_LIMITED: { status: 429, message: 'Too many requests: retry after the number of seconds in Retry-After' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry after the time in Retry-After' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
   DEPENDENCY_UNAVAILABLE: { status: 503, message: 'Redis is not answering; retry shortly', details: { dependency: 'Redis' } },
