@@ -1,33 +1,16 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
-import { ErrorResponse } from './common/errors/error-response';
 import { useBodyParsing } from './common/http/body-parsing';
 import { requestIdMiddleware } from './common/logging/request-id.middleware';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { Connections } from './database/connections';
-
-export const API_DESCRIPTION = `REST API of the omnichannel server: WhatsApp Web channels, contacts, tags,
-conversations, messages and signed webhooks. Authenticate with an account API key
-(\`Authorization: Bearer <key>\` or \`X-Api-Key\`). Errors share one body:
-\`{ statusCode, code, message, details?, requestId }\`.`;
-
-export function buildOpenApi(app: INestApplication) {
-  const doc = new DocumentBuilder()
-    .setTitle('Omnichannel server')
-    .setDescription(API_DESCRIPTION)
-    .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Account or admin API key' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
-    .addSecurityRequirements('bearer')
-    .build();
-  return SwaggerModule.createDocument(app, doc, { extraModels: [ErrorResponse] });
-}
+import { buildOpenApi } from './openapi/openapi-document';
 
 /** Everything main.ts and the e2e harness share, so tests run the app exactly as production does. */
 export async function createApp(

@@ -1,8 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountId, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { MeResponse } from './dto/api-key.response';
 
 @ApiTags('Account')
 @ApiBearerAuth('bearer')
@@ -10,7 +11,8 @@ import { ApiErrors } from '../common/errors/api-errors.decorator';
 export class MeController {
   @Get()
   @ApiOperation({ summary: 'The account this key acts for (checks a key without side effects)' })
-  @ApiErrors(400, 401, 403)
+  @ApiOkResponse({ type: MeResponse })
+  @ApiErrors()
   whoami(@CurrentPrincipal() principal: Principal, @AccountId() clientIdentifier: string) {
     return { clientIdentifier, admin: principal.kind === 'admin' };
   }

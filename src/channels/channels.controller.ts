@@ -25,7 +25,7 @@ export class ChannelsController {
   @ApiParam({ name: 'service', enum: MESSAGE_SERVICES, example: 'whatsappweb', description: 'Unknown service: 400 UNSUPPORTED_SERVICE' })
   @ApiBody({ type: SetupWhatsappWebDto })
   @ApiCreatedResponse({ type: SetupResponse })
-  @ApiErrors(400, 401, 403, 409)
+  @ApiErrors('VALIDATION_FAILED', 'UNSUPPORTED_SERVICE', 'DUPLICATE_PLATFORM_SLUG', 'INVALID_STARTING_PLATFORM', 'INVALID_CALLBACK_URL', 'CHANNEL_NUMBER_TAKEN')
   // The body is validated against the service's own DTO inside the service (one route, several services).
   setup(@AccountId() clientIdentifier: string, @Param('service') service: string, @Body() body: unknown) {
     return this.channels.setup(clientIdentifier, service, body);
@@ -34,7 +34,7 @@ export class ChannelsController {
   @Get()
   @ApiOperation({ summary: "List the account's channels" })
   @ApiOkResponse({ type: [ChannelResponse] })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors()
   list(@AccountId() clientIdentifier: string) {
     return this.channels.list(clientIdentifier);
   }
@@ -42,7 +42,7 @@ export class ChannelsController {
   @Get(':channelId')
   @ApiOperation({ summary: 'Get a channel' })
   @ApiOkResponse({ type: ChannelResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.channels.getById(clientIdentifier, channelId);
   }
@@ -50,7 +50,7 @@ export class ChannelsController {
   @Patch(':channelId')
   @ApiOperation({ summary: "Change a channel's starting platform, description or companyId" })
   @ApiOkResponse({ type: ChannelResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'INVALID_STARTING_PLATFORM', 'CONCURRENT_UPDATE')
   update(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: UpdateChannelDto) {
     return this.channels.update(clientIdentifier, channelId, dto);
   }
@@ -61,7 +61,7 @@ export class ChannelsController {
     description: 'Stops its WhatsApp session (event `channel.deleted`) and deletes the contacts of the channel.',
   })
   @ApiOkResponse({ type: DeletedResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   delete(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.channels.delete(clientIdentifier, channelId);
   }

@@ -15,7 +15,7 @@ export class PlatformConfigsController {
   @Get(':platformConfigId')
   @ApiOperation({ summary: 'Get a platform configuration (the channel it configures)' })
   @ApiOkResponse({ type: ChannelResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'PLATFORM_CONFIG_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('platformConfigId', ParseObjectIdPipe) platformConfigId: string) {
     return this.channels.getByPlatformConfigId(clientIdentifier, platformConfigId);
   }

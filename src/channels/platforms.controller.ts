@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
@@ -16,7 +16,7 @@ export class PlatformsController {
   @Get()
   @ApiOperation({ summary: "List a channel's platform endpoints (secrets as previews)" })
   @ApiOkResponse({ type: [PlatformEndpointResponse] })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   list(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.endpoints.list(clientIdentifier, channelId);
   }
@@ -24,7 +24,8 @@ export class PlatformsController {
   @Post()
   @ApiOperation({ summary: 'Add a platform endpoint (its signing secret is shown once, in this answer)' })
   @ApiCreatedResponse({ type: PlatformEndpointWithSecretResponse })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ApiBody({ type: AddPlatformDto, examples: { helpdesk: { summary: 'A second platform', value: { slug: 'helpdesk', callbackUrl: 'https://helpdesk.example.com/webhook' } } } })
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'INVALID_CALLBACK_URL', 'PLATFORM_SLUG_TAKEN', 'TOO_MANY_PLATFORMS', 'CONCURRENT_UPDATE')
   add(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: AddPlatformDto) {
     return this.endpoints.add(clientIdentifier, channelId, dto);
   }
@@ -32,7 +33,7 @@ export class PlatformsController {
   @Get(':slug')
   @ApiOperation({ summary: 'Get a platform endpoint' })
   @ApiOkResponse({ type: PlatformEndpointResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'PLATFORM_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('slug') slug: string) {
     return this.endpoints.get(clientIdentifier, channelId, slug);
   }
@@ -40,7 +41,7 @@ export class PlatformsController {
   @Patch(':slug')
   @ApiOperation({ summary: "Change an endpoint's callbackUrl, or enable/disable it" })
   @ApiOkResponse({ type: PlatformEndpointResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'INVALID_CALLBACK_URL', 'CONCURRENT_UPDATE')
   update(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -53,7 +54,7 @@ export class PlatformsController {
   @Delete(':slug')
   @ApiOperation({ summary: 'Remove a platform endpoint (not the starting platform: 422)' })
   @ApiOkResponse({ type: PlatformDeletedResponse })
-  @ApiErrors(400, 401, 403, 404, 409, 422)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'STARTING_PLATFORM_NOT_REMOVABLE', 'CONCURRENT_UPDATE')
   remove(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('slug') slug: string) {
     return this.endpoints.remove(clientIdentifier, channelId, slug);
   }
@@ -65,7 +66,7 @@ export class PlatformsController {
     description: 'The new secret signs from now on and is shown only in this answer; the previous one may still sign for 24 h (see docs).',
   })
   @ApiOkResponse({ type: RotatedSecretResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'CONCURRENT_UPDATE')
   rotate(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('slug') slug: string) {
     return this.endpoints.rotateSecret(clientIdentifier, channelId, slug);
   }

@@ -23,7 +23,7 @@ export class ContactsController {
   @Post()
   @ApiOperation({ summary: 'Create a contact (SDK 2.1 ContactApi.create)' })
   @ApiCreatedResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_PHONE_NUMBER', 'INVALID_GROUP_ID', 'UNKNOWN_PLATFORM', 'CHANNEL_NOT_FOUND', 'TAG_NOT_FOUND', 'CONTACT_IDENTIFIER_TAKEN')
   create(@AccountId() clientIdentifier: string, @Body() dto: CreateContactDto) {
     return this.contacts.create(clientIdentifier, dto);
   }
@@ -31,7 +31,7 @@ export class ContactsController {
   @Get()
   @ApiOperation({ summary: 'List contacts, paginated and filtered (SDK 2.4 ContactApi.get)' })
   @ApiOkResponse({ type: ContactPageResponse })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE')
   list(@AccountId() clientIdentifier: string, @Query() q: ListContactsQuery) {
     return this.contacts.list(clientIdentifier, q);
   }
@@ -39,7 +39,7 @@ export class ContactsController {
   @Get(':contactId')
   @ApiOperation({ summary: 'Get a contact (SDK 2.3 ContactApi.getById)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONTACT_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
     return this.contacts.getById(clientIdentifier, contactId);
   }
@@ -47,7 +47,7 @@ export class ContactsController {
   @Patch(':contactId')
   @ApiOperation({ summary: 'Edit a contact (SDK 2.2 ContactApi.update)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'INVALID_PHONE_NUMBER', 'INVALID_GROUP_ID', 'UNKNOWN_PLATFORM', 'TAG_NOT_FOUND', 'CONTACT_IDENTIFIER_TAKEN')
   update(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: UpdateContactDto) {
     return this.contacts.update(clientIdentifier, contactId, dto);
   }
@@ -60,7 +60,7 @@ export class ContactsController {
       'A second delete is 404 CONTACT_NOT_FOUND; a new message from the same number creates a new contact.',
   })
   @ApiOkResponse({ type: DeletedResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONTACT_NOT_FOUND')
   delete(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
     return this.contacts.delete(clientIdentifier, contactId);
   }
@@ -69,7 +69,7 @@ export class ContactsController {
   @ApiOperation({ summary: "Remove the contact's platform (SDK 2.5 ContactApi.deletePlatform)" })
   @ApiBody({ type: ContactScoped, required: false })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND')
   removePlatform(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactScoped) {
     return this.contacts.removePlatform(clientIdentifier, contactId, dto.contactId);
   }
@@ -77,7 +77,7 @@ export class ContactsController {
   @Get(':contactId/tags')
   @ApiOperation({ summary: "The contact's tags (SDK 2.6 ContactApi.getTagsByContacId)" })
   @ApiOkResponse({ type: [TagResponse] })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONTACT_NOT_FOUND')
   listTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string) {
     return this.contactTags.list(clientIdentifier, contactId);
   }
@@ -86,7 +86,7 @@ export class ContactsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add tags to a contact (SDK 2.7 ContactApi.addTags)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'TAG_NOT_FOUND')
   addTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactTagsDto) {
     return this.contactTags.add(clientIdentifier, contactId, dto.tagIds, dto.contactId);
   }
@@ -94,7 +94,7 @@ export class ContactsController {
   @Delete(':contactId/tags')
   @ApiOperation({ summary: 'Remove tags from a contact (SDK 2.8 ContactApi.removeTags)' })
   @ApiOkResponse({ type: ContactResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'CONTACT_NOT_FOUND', 'TAG_NOT_FOUND')
   removeTags(@AccountId() clientIdentifier: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Body() dto: ContactTagsDto) {
     return this.contactTags.remove(clientIdentifier, contactId, dto.tagIds, dto.contactId);
   }

@@ -17,7 +17,7 @@ export class TagContactsController {
   @Get(':tagId/contacts')
   @ApiOperation({ summary: 'The contacts carrying a tag, paginated (SDK 3.6 TagApi.getContactsByTagId)' })
   @ApiOkResponse({ type: ContactPageResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE', 'TAG_NOT_FOUND')
   list(@AccountId() clientIdentifier: string, @Param('tagId', ParseObjectIdPipe) tagId: string, @Query() q: AccountPageQuery) {
     return this.contacts.listByTag(clientIdentifier, tagId, q);
   }

@@ -23,7 +23,7 @@ export class ConversationsController {
   @ApiParam({ name: 'service', example: 'whatsappweb' })
   @ApiCreatedResponse({ type: StartConversationResponse })
   @ApiOkResponse({ type: StartConversationResponse, description: 'The open conversation already there' })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('VALIDATION_FAILED', 'UNSUPPORTED_SERVICE', 'PLATFORM_CONFIG_MISMATCH', 'UNKNOWN_PLATFORM', 'CHANNEL_NOT_FOUND', 'CONTACT_NOT_FOUND', 'INVALID_PHONE_NUMBER')
   async start(@AccountId() clientIdentifier: string, @Param('service') service: string, @Body() dto: StartConversationDto, @Res({ passthrough: true }) res: Response) {
     const { conversation, created } = await this.conversations.start(clientIdentifier, service, dto);
     res.status(created ? 201 : 200);
@@ -33,7 +33,7 @@ export class ConversationsController {
   @Get()
   @ApiOperation({ summary: 'List conversations, filtered (channelId, contactId, platform, status) and paginated' })
   @ApiOkResponse({ type: ConversationPageResponse })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE')
   list(@AccountId() clientIdentifier: string, @Query() q: ListConversationsQuery) {
     return this.conversations.list(clientIdentifier, q);
   }
@@ -41,7 +41,7 @@ export class ConversationsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a conversation' })
   @ApiOkResponse({ type: ConversationResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONVERSATION_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('id', ParseObjectIdPipe) id: string) {
     return this.conversations.getById(clientIdentifier, id);
   }
@@ -50,7 +50,7 @@ export class ConversationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'End a conversation', description: 'Idempotent: ending an ended conversation returns it unchanged. Sends to it then answer 422 CONVERSATION_ENDED.' })
   @ApiOkResponse({ type: ConversationResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CONVERSATION_NOT_FOUND')
   end(@AccountId() clientIdentifier: string, @Param('id', ParseObjectIdPipe) id: string) {
     return this.conversations.end(clientIdentifier, id);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkContent } from '../openapi/api-responses';
 import type { Response } from 'express';
 import { Public } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -14,7 +15,7 @@ function disposition(filename: string | undefined): string {
   return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-@ApiTags('media')
+@ApiTags('Media')
 @Controller('media')
 export class MediaController {
   constructor(private readonly store: MediaStore) {}
@@ -27,9 +28,8 @@ export class MediaController {
   })
   @ApiQuery({ name: 'exp', description: 'Expiry, Unix seconds' })
   @ApiQuery({ name: 'sig', description: 'HMAC-SHA256 signature, base64url' })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The bytes, with their content type' })
-  @ApiErrors(403, 404, 410)
+  @ApiOkContent('application/octet-stream', 'The bytes, with their own Content-Type')
+  @ApiErrors('MEDIA_LINK_INVALID', 'MEDIA_NOT_FOUND', 'MEDIA_LINK_EXPIRED')
   async download(@Param('mediaId') mediaId: string, @Query('exp') exp: unknown, @Query('sig') sig: unknown, @Res() res: Response): Promise<void> {
     const found = await this.store.getBySignedLink(mediaId, exp, sig);
     if (found.verdict === 'invalid') throw AppError.forbidden(MediaErrorCode.MEDIA_LINK_INVALID, 'The media link signature is not valid');

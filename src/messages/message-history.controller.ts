@@ -17,7 +17,7 @@ export class MessageHistoryController {
   @Get('conversations/:id/messages')
   @ApiOperation({ summary: 'Messages of a conversation, both directions, newest first by default' })
   @ApiOkResponse({ type: MessagePageResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE', 'CONVERSATION_NOT_FOUND')
   ofConversation(@AccountId() ci: string, @Param('id', ParseObjectIdPipe) id: string, @Query() q: HistoryQuery) {
     return this.history.ofConversation(ci, id, q);
   }
@@ -25,7 +25,7 @@ export class MessageHistoryController {
   @Get('contacts/:contactId/messages')
   @ApiOperation({ summary: 'Every message with a contact (or group), across conversations, newest first by default' })
   @ApiOkResponse({ type: MessagePageResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE', 'CONTACT_NOT_FOUND')
   ofContact(@AccountId() ci: string, @Param('contactId', ParseObjectIdPipe) contactId: string, @Query() q: HistoryQuery) {
     return this.history.ofContact(ci, contactId, q);
   }

@@ -16,7 +16,7 @@ export class TagsController {
   @Post()
   @ApiOperation({ summary: 'Create a tag (SDK 3.1 TagApi.create)' })
   @ApiCreatedResponse({ type: TagResponse })
-  @ApiErrors(400, 401, 403, 409)
+  @ApiErrors('VALIDATION_FAILED', 'TAG_NAME_TAKEN')
   create(@AccountId() clientIdentifier: string, @Body() dto: CreateTagDto) {
     return this.tags.create(clientIdentifier, dto);
   }
@@ -24,7 +24,7 @@ export class TagsController {
   @Get()
   @ApiOperation({ summary: "List the account's tags, optionally by part of the name (SDK 3.2 TagApi.get)" })
   @ApiOkResponse({ type: [TagResponse] })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED')
   list(@AccountId() clientIdentifier: string, @Query() q: ListTagsQuery) {
     return this.tags.list(clientIdentifier, q.name);
   }
@@ -32,7 +32,7 @@ export class TagsController {
   @Get(':tagId')
   @ApiOperation({ summary: 'Get a tag (SDK 3.3 TagApi.getById)' })
   @ApiOkResponse({ type: TagResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'TAG_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('tagId', ParseObjectIdPipe) tagId: string) {
     return this.tags.getById(clientIdentifier, tagId);
   }
@@ -40,7 +40,7 @@ export class TagsController {
   @Patch(':tagId')
   @ApiOperation({ summary: 'Rename or recolour a tag (SDK 3.4 TagApi.update)' })
   @ApiOkResponse({ type: TagResponse })
-  @ApiErrors(400, 401, 403, 404, 409)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'ID_MISMATCH', 'TAG_NOT_FOUND', 'TAG_NAME_TAKEN')
   update(@AccountId() clientIdentifier: string, @Param('tagId', ParseObjectIdPipe) tagId: string, @Body() dto: UpdateTagDto) {
     return this.tags.update(clientIdentifier, tagId, dto);
   }
@@ -48,7 +48,7 @@ export class TagsController {
   @Delete(':tagId')
   @ApiOperation({ summary: 'Delete a tag; it leaves every contact (SDK 3.5 TagApi.delete)' })
   @ApiOkResponse({ type: DeletedResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'TAG_NOT_FOUND')
   delete(@AccountId() clientIdentifier: string, @Param('tagId', ParseObjectIdPipe) tagId: string) {
     return this.tags.delete(clientIdentifier, tagId);
   }

@@ -26,7 +26,7 @@ export class WebhooksController {
   @Get('events')
   @ApiOperation({ summary: 'Delivery log: webhook events of the account, newest first, with their delivery state' })
   @ApiOkResponse({ type: WebhookEventPageResponse })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors('VALIDATION_FAILED', 'PAGE_OUT_OF_RANGE')
   list(@AccountId() clientIdentifier: string, @Query() q: ListWebhookEventsQuery) {
     const { channelId, platform, type, state, since } = q;
     return this.log.list(clientIdentifier, { channelId, platform, type, state, since }, q);
@@ -36,7 +36,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'One event: its payload and every delivery attempt (status, latency, error)' })
   @ApiParam({ name: 'eventId', example: 'evt_3f1c0e9a4b7d2c5e8f0a1b2c3d4e5f60' })
   @ApiOkResponse({ type: WebhookEventDetailResponse })
-  @ApiErrors(401, 403, 404)
+  @ApiErrors('WEBHOOK_EVENT_NOT_FOUND')
   get(@AccountId() clientIdentifier: string, @Param('eventId', ParseEventIdPipe) eventId: string) {
     return this.log.get(clientIdentifier, eventId);
   }
@@ -46,7 +46,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Deliver one event again (same webhook-id), whatever its state' })
   @ApiParam({ name: 'eventId', example: 'evt_3f1c0e9a4b7d2c5e8f0a1b2c3d4e5f60' })
   @ApiAcceptedResponse({ type: WebhookEventSummaryResponse, description: 'The event once reopened and queued again: pending, or already further along' })
-  @ApiErrors(401, 403, 404, 409, 422)
+  @ApiErrors('WEBHOOK_EVENT_NOT_FOUND', 'WEBHOOK_EVENT_IN_FLIGHT', 'WEBHOOK_ENDPOINT_NOT_FOUND', 'WEBHOOK_ENDPOINT_DISABLED')
   replay(@AccountId() clientIdentifier: string, @Param('eventId', ParseEventIdPipe) eventId: string) {
     return this.log.replay(clientIdentifier, eventId);
   }
@@ -58,7 +58,7 @@ export class WebhooksController {
     description: `At most 5,000 events per call, oldest first; \`more: true\` means call again.`,
   })
   @ApiAcceptedResponse({ type: WebhookBulkReplayResponse })
-  @ApiErrors(400, 401, 403, 422)
+  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'WEBHOOK_ENDPOINT_NOT_FOUND', 'WEBHOOK_ENDPOINT_DISABLED')
   replayEndpoint(@AccountId() clientIdentifier: string, @Body() dto: ReplayEndpointDto) {
     return this.log.replayFailed(clientIdentifier, dto.channelId, dto.platform, dto.since);
   }

@@ -313,7 +313,7 @@ describe('webhook delivery', () => {
     for (const a of detail.attempts) conforms(a, 'WebhookAttemptResponse');
     conforms(detail.payload, 'WebhookPayloadResponse');
     conforms(detail.payload.chat, 'WebhookChatResponse');
-    expect(schemas.WebhookPayloadResponse.properties.chat.nullable).toBe(true);
+    expect(schemas.WebhookPayloadResponse.properties.chat.anyOf).toContainEqual({ type: 'null' }); // OpenAPI 3.1: nullable is a null type
 
     const page = await acc.get(`/webhooks/events?channelId=${channelId}&limit=5`);
     conforms(page.body, 'WebhookEventPageResponse');

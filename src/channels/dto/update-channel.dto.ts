@@ -22,7 +22,7 @@ export class UpdateChannelDto {
   @MaxLength(128)
   clientIdentifier?: string;
 
-  @ApiPropertyOptional({ example: 'karoochatnew', description: 'One of the channel’s platform slugs' })
+  @ApiPropertyOptional({ example: 'helpdesk', description: 'One of the channel’s platform slugs' })
   @IsOptional()
   @IsString()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })

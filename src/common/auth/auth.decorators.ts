@@ -1,15 +1,20 @@
-import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { SetMetadata, applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { AppError, CommonErrorCode } from '../errors/app-error';
 import type { AuthenticatedRequest, Principal } from './principal';
 
 export const IS_PUBLIC = 'auth:isPublic';
 export const ADMIN_ONLY = 'auth:adminOnly';
 
-/** Route needs no key (health, signed onboarding links). Use sparingly. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Read by the OpenAPI document builder (src/openapi/security.ts), which removes them from the published document. */
+export const PUBLIC_EXTENSION = 'x-public';
+export const ADMIN_ONLY_EXTENSION = 'x-admin-only';
 
-/** Route needs the admin key. */
-export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+/** Route needs no key (health, signed onboarding links). Use sparingly. Documented with `security: []`. */
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
+
+/** Route needs the admin key (documented with 403 ADMIN_KEY_REQUIRED). */
+export const AdminOnly = () => applyDecorators(SetMetadata(ADMIN_ONLY, true), ApiExtension(ADMIN_ONLY_EXTENSION, true));
 
 /** The caller, as resolved by the guard. */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

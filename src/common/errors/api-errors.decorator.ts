@@ -1,23 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
-import { ErrorResponse } from './error-response';
+import { ApiExtension } from '@nestjs/swagger';
+import { ErrorCode, isErrorCode } from './error-catalogue';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (VALIDATION_FAILED, INVALID_ID, OPERATOR_NOT_ALLOWED, ...)',
-  401: 'Missing or invalid API key (UNAUTHENTICATED, INVALID_API_KEY)',
-  403: 'Key not allowed here (ACCOUNT_MISMATCH, ADMIN_KEY_REQUIRED)',
-  404: 'Not found in this account',
-  409: 'Conflicts with existing data',
-  413: 'Body or media too large',
-  422: 'Understood but cannot be done (e.g. ENGINE_FEATURE_UNSUPPORTED, CHANNEL_NOT_READY)',
-  503: 'A dependency is unavailable',
-};
+/** Where ApiErrors leaves its codes for the OpenAPI document builder (removed from the published document). */
+export const ERROR_CODES_EXTENSION = 'x-error-codes';
 
-/** Documents the shared error body for the listed statuses (500 is always added). */
-export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(
-    ...[...statuses, 500].map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Internal error (INTERNAL_ERROR, with requestId)', type: ErrorResponse }),
-    ),
-  );
+/**
+ * Documents the error codes a route can answer, beyond the ones every route shares (auth, rate
+ * limit, body parsing, 500: added centrally by src/openapi/error-responses.ts). Each code's status
+ * and example come from the catalogue, so a route lists codes, never statuses:
+ *
+ *   @ApiErrors(CommonErrorCode.VALIDATION_FAILED, ChannelErrorCode.CHANNEL_NOT_FOUND)
+ */
+export function ApiErrors(...codes: ErrorCode[]) {
+  for (const code of codes) if (!isErrorCode(code)) throw new Error(`ApiErrors: ${String(code)} is not in ERROR_CATALOGUE`);
+  return applyDecorators(ApiExtension(ERROR_CODES_EXTENSION, [...new Set(codes)]));
 }

@@ -1,22 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** The body of every error response (documented once, referenced by every route). */
+/**
+ * The body of every error response (documented once, referenced by every route). Each route's
+ * responses narrow `statusCode` and `code` and show one example per code (src/openapi/error-responses.ts).
+ */
 export class ErrorResponse {
-  @ApiProperty({ example: 404 })
+  @ApiProperty({ description: 'The HTTP status, repeated in the body', type: 'integer' })
   statusCode!: number;
 
-  @ApiProperty({ example: 'CONTACT_NOT_FOUND', description: 'Stable machine-readable code' })
+  @ApiProperty({ description: 'Stable machine-readable code: branch on this, never on `message`' })
   code!: string;
 
-  @ApiProperty({ example: 'Contact 68e54649a3744412be5cc107 not found' })
+  @ApiProperty({ description: 'For humans; may change between versions' })
   message!: string;
 
   @ApiPropertyOptional({
-    description: 'Extra structure, e.g. one entry per invalid field for VALIDATION_FAILED',
-    example: [{ field: 'color', messages: ['color must be a hex colour like #ff0000 or #f00'] }],
+    description: 'Extra structure for some codes, e.g. one `{ field, messages }` entry per invalid field for VALIDATION_FAILED',
+    oneOf: [{ type: 'array', items: { type: 'object' } }, { type: 'object', additionalProperties: true }],
   })
   details?: unknown;
 
-  @ApiProperty({ example: '2b1f7c7e-5d0b-4c53-9d3a-0b3f1f6f9a11' })
+  @ApiProperty({ description: 'The id of the request (also the X-Request-Id response header); quote it when reporting a problem' })
   requestId!: string;
 }

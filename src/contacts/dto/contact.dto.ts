@@ -17,7 +17,7 @@ export class AccountScoped {
 
 /** Bodies of the guide's DTOs that name the contact; the path id wins and the two must agree. */
 export class ContactScoped extends AccountScoped {
-  @ApiPropertyOptional({ example: '68e54649a3744412be5cc107', description: 'Optional; must equal the path id' })
+  @ApiPropertyOptional({ description: 'Optional; must equal the path id (ID_MISMATCH otherwise)' })
   @IsOptional()
   @IsObjectIdString()
   contactId?: string;
@@ -91,7 +91,7 @@ export class UpdateContactDto extends ContactScoped {
   @Length(1, 200)
   customName?: string;
 
-  @ApiPropertyOptional({ example: 'karoochatnew' })
+  @ApiPropertyOptional({ example: 'karoochat', description: 'A platform slug of the contact’s channel' })
   @IsOptional()
   @IsString()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })

@@ -45,7 +45,7 @@ export class ListContactsQuery extends AccountPageQuery {
   @Length(1, 64)
   contactIdentifier?: string;
 
-  @ApiPropertyOptional({ type: [String], example: '68e54649a3744412be5cc107,68e54649a3744412be5cc108', description: 'Comma-separated or repeated' })
+  @ApiPropertyOptional({ type: [String], example: ['68e54649a3744412be5cc107', '68e54649a3744412be5cc108'], description: 'Comma-separated or repeated' })
   @IsOptional()
   @Transform(toIdList)
   @IsArray()

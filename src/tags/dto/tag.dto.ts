@@ -30,7 +30,7 @@ export class CreateTagDto extends AccountScoped {
 
 /** SDK guide 3.4 (`UpdateTagDto`); the id comes from the path. */
 export class UpdateTagDto extends AccountScoped {
-  @ApiPropertyOptional({ example: '68e54649a3744412be5cc107', description: 'Optional; must equal the path id' })
+  @ApiPropertyOptional({ description: 'Optional; must equal the path id (ID_MISMATCH otherwise)' })
   @IsOptional()
   @IsObjectIdString()
   tagId?: string;

@@ -22,7 +22,7 @@ export class ChannelGroupsController {
       '503 SERVICE_UNAVAILABLE when WhatsApp Web does not answer in time.',
   })
   @ApiOkResponse({ type: [ChannelGroupResponse] })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'ENGINE_FEATURE_UNSUPPORTED', 'SESSION_NOT_LOCAL', 'SERVICE_UNAVAILABLE')
   list(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Promise<ChannelGroupResponse[]> {
     return this.groups.list(clientIdentifier, channelId);
   }

@@ -6,7 +6,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -14,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { AccountId, Public } from '../../common/auth/auth.decorators';
 import { AppError } from '../../common/errors/app-error';
+import { ApiOkContent } from '../../openapi/api-responses';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { PairingCodeDto, PairingCodeResponse, SessionStatusResponse } from '../sessions/dto/session.dto';
@@ -40,7 +40,7 @@ export class OnboardingLinksController {
       'its opener through window.postMessage. Starts the session if it is not running.',
   })
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async forChannel(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -56,7 +56,7 @@ export class OnboardingLinksController {
     description: 'Same as /channels/:channelId/onboarding-link, naming the channel by channelId or platformConfigId.',
   })
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'PLATFORM_CONFIG_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async fromProps(@AccountId() clientIdentifier: string, @Body() dto: OnboardingLinkDto) {
     const channel = await this.onboarding.resolveChannel(clientIdentifier, dto);
     if (dto.providerId && dto.providerId.replace(/\D/g, '') !== channel.provider.clientNumber.replace(/\D/g, ''))
@@ -81,7 +81,7 @@ export class OnboardingPageController {
   @Get()
   @ApiOperation({ summary: 'The onboarding page (HTML, made to open in a popup)' })
   @ApiParam({ name: 'token', description: 'From POST /channels/{channelId}/onboarding-link' })
-  @ApiProduces('text/html')
+  @ApiOkContent('text/html', 'The page (an error page with 401 or 410 when the link is not valid or has expired)')
   async page(
     @Param('token') token: string,
     @Query('lang') lang: string | undefined,
@@ -117,7 +117,7 @@ export class OnboardingPageController {
   @Get('status')
   @ApiOperation({ summary: 'Session status for the onboarding page' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(401, 404)
+  @ApiErrors('ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND')
   async status(@Param('token') token: string) {
     const grant = this.onboarding.verify(token, true);
     return statusResponse(await this.manager.status(grant.clientIdentifier, grant.channelId));
@@ -125,8 +125,8 @@ export class OnboardingPageController {
 
   @Sse('events')
   @ApiOperation({ summary: 'Live status for the onboarding page (SSE `status` events, without the QR text)' })
-  @ApiProduces('text/event-stream')
-  @ApiErrors(401, 404)
+  @ApiOkContent('text/event-stream', 'Server-Sent Events: `status` events, without the QR text')
+  @ApiErrors('ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND')
   events(@Param('token') token: string): Observable<MessageEvent> {
     const grant = this.onboarding.verify(token, true);
     return this.streams.stream(grant.clientIdentifier, grant.channelId, false);
@@ -134,8 +134,8 @@ export class OnboardingPageController {
 
   @Get('qr.png')
   @ApiOperation({ summary: 'The QR on screen as PNG, for the onboarding page' })
-  @ApiProduces('image/png')
-  @ApiErrors(401, 404)
+  @ApiOkContent('image/png', 'PNG image')
+  @ApiErrors('ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qr(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const grant = this.onboarding.verify(token, true);
     const png = await this.streams.qrPng(grant.clientIdentifier, grant.channelId);
@@ -147,7 +147,7 @@ export class OnboardingPageController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A pairing code for the onboarding page' })
   @ApiOkResponse({ type: PairingCodeResponse })
-  @ApiErrors(400, 401, 404, 409, 422, 503)
+  @ApiErrors('VALIDATION_FAILED', 'ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', 'SESSION_NOT_LOCAL')
   async pairingCode(@Param('token') token: string, @Body() dto: PairingCodeDto): Promise<PairingCodeResponse> {
     const grant = this.onboarding.verify(token, true);
     const code = await this.manager.requestPairingCode(grant.clientIdentifier, grant.channelId, dto.phoneNumber);

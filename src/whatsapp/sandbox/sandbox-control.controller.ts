@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../../common/auth/auth.decorators';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
+import { LOOSE_OBJECT } from '../../openapi/api-responses';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { SessionStatusResponse } from '../sessions/dto/session.dto';
 import { statusResponse } from '../sessions/session-views';
@@ -40,7 +41,7 @@ export class SandboxControlController {
     description: 'Starts the session if needed, links it and waits until READY.' + NOTE,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async link(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxLinkDto) {
     const result = await this.sandbox.link(account, channelId, dto);
     return { ...statusResponse(result), alreadyLinked: result.alreadyLinked };
@@ -51,8 +52,8 @@ export class SandboxControlController {
     summary: 'Deliver a message from a contact or a group member',
     description: 'Text, media (base64), location, contact cards, replies, mentions. Returns the WhatsApp message id.' + NOTE,
   })
-  @ApiOkResponse({ schema: { example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
-  @ApiErrors(400, 401, 403, 404, 413, 422, 503)
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { messageId: { type: 'string' } }, required: ['messageId'], example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   inbound(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxInboundDto) {
     return this.sandbox.inbound(account, channelId, dto);
   }
@@ -62,15 +63,17 @@ export class SandboxControlController {
     summary: 'Everything the session sent, in order',
     description: 'Messages, reactions, revokes and edits the server made through WhatsApp.' + NOTE,
   })
+  @ApiOkResponse({ schema: { type: 'array', items: LOOSE_OBJECT }, description: 'What the session sent, oldest first' })
   @ApiQuery({ name: 'includeMedia', required: false, type: Boolean, description: 'Add each media payload as base64' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   outbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Query('includeMedia') includeMedia?: string) {
     return this.sandbox.outbox(account, channelId, includeMedia === 'true' || includeMedia === '1');
   }
 
   @Delete('outbox')
   @ApiOperation({ summary: 'Empty the outbox' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiOkResponse({ schema: { type: 'object', properties: { cleared: { type: 'integer' } }, required: ['cleared'] } })
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   clearOutbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.clearOutbox(account, channelId);
   }
@@ -78,7 +81,7 @@ export class SandboxControlController {
   @Post('messages/:messageId/ack')
   @HttpCode(204)
   @ApiOperation({ summary: 'Move the ack of a sent message (sent, delivered, read, played)' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async ack(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -91,14 +94,15 @@ export class SandboxControlController {
   @Post('messages/:messageId/revoke')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender deletes the message for everyone' })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async revoke(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('messageId') messageId: string): Promise<void> {
     await this.sandbox.revoke(account, channelId, messageId);
   }
 
   @Post('messages/:messageId/react')
   @ApiOperation({ summary: "A contact reacts to a message ('' removes the reaction)" })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { reactionId: { type: 'string' } }, required: ['reactionId'] } })
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   react(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -111,7 +115,7 @@ export class SandboxControlController {
   @Post('messages/:messageId/edit')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender edits the text (or caption) of a message' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async edit(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -124,14 +128,15 @@ export class SandboxControlController {
   @Put('groups')
   @HttpCode(204)
   @ApiOperation({ summary: 'Declare a group the linked account is in (or replace its members)' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async group(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxGroupDto): Promise<void> {
     await this.sandbox.upsertGroup(account, channelId, dto);
   }
 
   @Post('groups/:groupId/events')
   @ApiOperation({ summary: 'A group change: members added, removed, leaving, promoted or demoted' })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiCreatedResponse({ schema: { type: 'object', properties: { notificationId: { type: 'string' } }, required: ['notificationId'] } })
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   groupEvent(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -145,7 +150,7 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Lose the connection (default UNPAIRED: the phone removed this device)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async disconnect(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxDisconnectDto) {
     return statusResponse(await this.sandbox.disconnect(account, channelId, dto.state ?? 'UNPAIRED'));
   }
@@ -154,7 +159,7 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Another WhatsApp Web opened this session (CONFLICT); the server reconnects' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async conflict(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.sandbox.conflict(account, channelId));
   }
@@ -163,14 +168,15 @@ export class SandboxControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The phone logs this device out (Linked devices › Log out)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   async phoneLogout(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.sandbox.phoneLogout(account, channelId));
   }
 
   @Get('state')
   @ApiOperation({ summary: "The sandbox page's own view: socket state, linked number, pending pairing code" })
-  @ApiErrors(401, 403, 404, 422, 503)
+  @ApiOkResponse({ schema: LOOSE_OBJECT })
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
   state(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return this.sandbox.pageState(account, channelId);
   }

@@ -3,7 +3,6 @@ import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,6 +10,7 @@ import { Observable } from 'rxjs';
 import { AccountId, CurrentPrincipal } from '../../common/auth/auth.decorators';
 import { CredentialWatch } from '../../common/auth/credential-watch';
 import type { Principal } from '../../common/auth/principal';
+import { ApiOkContent } from '../../openapi/api-responses';
 import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../../common/validation/parse-object-id.pipe';
 import { ChannelDirectory } from './channel-directory';
@@ -38,7 +38,7 @@ export class SessionsController {
   @Get()
   @ApiOperation({ summary: "The channel's WhatsApp Web session status", description: STATE_DOC })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   async status(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     await this.directory.getById(clientIdentifier, channelId);
     return statusResponse(await this.manager.status(clientIdentifier, channelId));
@@ -51,7 +51,7 @@ export class SessionsController {
     description: 'Launches the browser: a linked channel becomes READY without a scan, otherwise a QR appears. ' + STATE_DOC,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async start(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.start(clientIdentifier, channelId));
   }
@@ -60,7 +60,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop the session', description: 'Closes the browser and keeps the link; boot will not restore it until started again.' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async stop(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.stop(clientIdentifier, channelId));
   }
@@ -69,7 +69,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Restart the session (close the browser, start again)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async restart(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.restart(clientIdentifier, channelId));
   }
@@ -81,7 +81,7 @@ export class SessionsController {
     description: 'Unlinks this device from the WhatsApp account and deletes its auth data; the next start shows a QR.',
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors(400, 401, 403, 404, 503)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
   async logout(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     return statusResponse(await this.manager.logout(clientIdentifier, channelId));
   }
@@ -89,7 +89,7 @@ export class SessionsController {
   @Get('qr')
   @ApiOperation({ summary: 'The QR on screen, as raw text', description: '404 QR_NOT_AVAILABLE unless the state is QR.' })
   @ApiOkResponse({ type: SessionQrResponse })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qr(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
     await this.directory.getById(clientIdentifier, channelId);
     return this.streams.qr(clientIdentifier, channelId);
@@ -97,9 +97,8 @@ export class SessionsController {
 
   @Get('qr.png')
   @ApiOperation({ summary: 'The QR on screen, as a PNG image', description: '404 QR_NOT_AVAILABLE unless the state is QR.' })
-  @ApiProduces('image/png')
-  @ApiOkResponse({ description: 'PNG image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOkContent('image/png', 'PNG image')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'QR_NOT_AVAILABLE')
   async qrPng(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -120,7 +119,7 @@ export class SessionsController {
       'Starts the session if needed. 409 SESSION_ALREADY_CONNECTED, 422 SESSION_NOT_WAITING_FOR_LINK or PAIRING_CODE_FAILED.',
   })
   @ApiOkResponse({ type: PairingCodeResponse })
-  @ApiErrors(400, 401, 403, 404, 409, 422, 503)
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', 'SESSION_NOT_LOCAL')
   async pairingCode(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -140,8 +139,8 @@ export class SessionsController {
       "not the browser's EventSource); browsers without a key use the onboarding link's stream. " +
       'The stream ends when its key is revoked (within 30 s; at once on the process that revoked it).',
   })
-  @ApiProduces('text/event-stream')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiOkContent('text/event-stream', 'Server-Sent Events: `status` events, the current status first')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND')
   events(
     @AccountId() clientIdentifier: string,
     @CurrentPrincipal() principal: Principal,

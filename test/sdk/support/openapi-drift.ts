@@ -203,11 +203,18 @@ function typeOf(doc: OpenApiDoc, schema: Schema): string {
 function propertiesOf(doc: OpenApiDoc, schema: Schema): Record<string, Schema> | undefined {
   const s = resolve(doc, schema);
   if (s.allOf) return Object.assign({}, ...s.allOf.map((part) => propertiesOf(doc, part) ?? {}), s.properties ?? {});
+  // A body with alternatives (text | media): the SDK's one type may send the fields of any of them.
+  if (s.oneOf && !s.properties) return Object.assign({}, ...s.oneOf.map((part) => propertiesOf(doc, part) ?? {}));
   if (s.properties) return s.properties;
   return typeOf(doc, s) === 'object' ? {} : undefined;
 }
 
 function requiredOf(doc: OpenApiDoc, schema: Schema): string[] {
   const s = resolve(doc, schema);
+  // Required by every alternative = required (the SDK type holds them all, the rest optional).
+  if (s.oneOf && !s.properties) {
+    const [first, ...rest] = s.oneOf.map((part) => requiredOf(doc, part));
+    return first.filter((name) => rest.every((r) => r.includes(name)));
+  }
   return [...(s.required ?? []), ...(s.allOf ?? []).flatMap((part) => requiredOf(doc, part))];
 }
