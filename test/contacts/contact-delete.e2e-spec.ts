@@ -67,7 +67,8 @@ describe('deleting a contact with its conversations and messages', () => {
     expect((await m.acc.get(`/contacts/${maria.contactId}`)).status).toBe(200);
     expect((await m.acc.get(`/messages/${maria.messageId}`)).status).toBe(200);
     const eventsAfter = (await m.acc.get(`/webhooks/events?channelId=${m.channel.id}&limit=100`)).body.data.filter((e: any) => e.chatId === `${JOAO}@c.us`);
-    expect(eventsAfter.map((e: any) => e.eventId).sort()).toEqual(eventsBefore.map((e: any) => e.eventId).sort());
+    // None of the recorded events went; the sent reply's later status events may have joined them.
+    expect(eventsAfter.map((e: any) => e.eventId)).toEqual(expect.arrayContaining(eventsBefore.map((e: any) => e.eventId)));
 
     expect((await m.acc.delete(`/contacts/${joao.contactId}`)).body.code).toBe('CONTACT_NOT_FOUND');
 

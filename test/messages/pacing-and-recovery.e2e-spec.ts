@@ -31,8 +31,12 @@ describe('outbound pipeline: pacing, disconnects and the sweeper', () => {
     const times = (await m.outbox()).filter((e) => e.kind === 'message').map((e) => e.at as number);
     expect(times).toHaveLength(4);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
-    // BullMQ's limiter lets a job start once per window; a few ms of clock slack between processes.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(PACING_MS - 50);
+    // BullMQ's limiter lets a job start once per window. These are arrival times at the phone, so each
+    // gap also carries the jitter of one send through Chromium (~100 ms seen under full-suite load):
+    // the span of the burst holds the pacing exactly, each gap only roughly. Unpaced, the four arrive
+    // within ~200 ms and both checks fail.
+    expect(times[3] - times[0]).toBeGreaterThanOrEqual(3 * PACING_MS - 50);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(PACING_MS / 2);
   });
 
   it('keeps queued messages through a disconnect and sends them once, in order, when the session is back', async () => {
