@@ -37,7 +37,7 @@ export const channelGroupShape = obj({
 });
 
 const channelId = { channelId: str() } as const;
-const sessionRoute = <const N extends string, const P extends string>(name: N, method: 'GET' | 'POST', path: P) =>
+const sessionRoute = <const N extends string, const M extends 'GET' | 'POST', const P extends string>(name: N, method: M, path: P) =>
   route({ name: `sessions.${name}`, method, path: `/channels/{channelId}/session${path}`, params: channelId, response: sessionStatusShape });
 
 export const whatsappRoutes = {

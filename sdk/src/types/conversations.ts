@@ -1,9 +1,9 @@
-import type { conversationShape, startedConversationShape } from '../routes/conversations.routes';
-import type { InferField } from '../routes/fields';
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 
-export interface Conversation extends InferField<typeof conversationShape> {}
+export interface Conversation extends Api.ConversationResponse {}
 /** `created: false` when the open conversation for the same channel, contact and platform was returned. */
-export interface StartedConversation extends InferField<typeof startedConversationShape> {}
+export interface StartedConversation extends Api.StartConversationResponse {}
 
 /** SDK guide 4.1. */
 export interface StartConversationDto {
@@ -22,16 +22,7 @@ export interface StartConversationDto {
   sessionWithPriority?: boolean;
 }
 
-export interface GetConversationsDto {
-  clientIdentifier?: string;
-  page?: number;
-  limit?: number;
-  order?: 'asc' | 'desc';
-  channelId?: string;
-  contactId?: string;
-  platform?: string;
-  status?: 'open' | 'ended';
-}
+export type GetConversationsDto = OperationInput<'GET /conversations'>;
 
 export interface ConversationRefDto {
   clientIdentifier?: string;
