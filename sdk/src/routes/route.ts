@@ -1,5 +1,6 @@
 import type { OperationKey, Operations } from '../generated/operations.gen';
 import type { FieldMap, FieldSpec, InferField, InferFields } from './fields';
+import type { DocumentedInput } from './operation-input';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -29,6 +30,15 @@ export type RouteKey<R> = R extends { method: infer M extends string; path: infe
 
 /** Keys of routes R the OpenAPI document does not have (never when all are on the server). */
 export type RoutesOffTheDocument<R> = Exclude<RouteKey<R>, OperationKey>;
+
+/** Keys of routes R whose fields are not what the document's operation takes (never when all are). */
+export type RoutesWithOtherInput<R> = R extends RouteSpec
+  ? Fits<RouteInput<R>, DocumentedInput<R>> extends true
+    ? never
+    : CoversAlternatives<RouteInput<R>, DocumentedInput<R>> extends true
+      ? never
+      : RouteKey<R>
+  : never;
 
 export function route<const R extends RouteSpec>(spec: R): R {
   for (const placeholder of spec.path.matchAll(/\{(\w+)\}/g)) {
@@ -69,13 +79,17 @@ export type Fits<A, B> = [A] extends [B]
   : false;
 /**
  * For a body the document gives as alternatives (`oneOf`: text or media), where the SDK takes one
- * flat object: every alternative can be sent as A, and A has no key that no alternative has.
+ * flat object: every alternative can be sent as A (its keys are A's, A requires only keys it has),
+ * and A has no key that no alternative has.
  */
-export type CoversAlternatives<A, B> = [B extends unknown ? ([B] extends [A] ? true : false) : never] extends [true]
-  ? [keyof A] extends [B extends unknown ? keyof B : never]
-    ? true
+export type CoversAlternatives<A, B> = IsUnion<B> extends true
+  ? [B extends unknown ? ([B] extends [A] ? ([keyof B] extends [keyof A] ? ([RequiredKeys<A>] extends [keyof B] ? true : false) : false) : false) : never] extends [true]
+    ? [keyof A] extends [B extends unknown ? keyof B : never]
+      ? true
+      : false
     : false
   : false;
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
 type SameKeys<X, Y> = [X] extends [Y] ? ([Y] extends [X] ? true : false) : false;
 /** Compile-time proof that a union is empty; the error names what is in it. */
 export function assertNone<_T extends never>(): void {}
