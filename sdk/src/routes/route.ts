@@ -1,5 +1,5 @@
 import type { OperationKey, Operations } from '../generated/operations.gen';
-import type { FieldMap, FieldSpec, InferField, InferFields } from './fields';
+import type { FieldMap, InferFields } from './fields';
 import type { DocumentedInput } from './operation-input';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -17,10 +17,6 @@ export interface RouteSpec {
   readonly params?: FieldMap;
   readonly query?: FieldMap;
   readonly body?: FieldMap;
-  /** Shape of the success answer (the response types are derived from it; the drift test checks it). */
-  readonly response?: FieldSpec;
-  /** What the route does, for the drift report and docs. */
-  readonly summary?: string;
 }
 
 export const CLIENT_IDENTIFIER_HEADER = 'X-Client-Identifier';
@@ -52,15 +48,8 @@ type Fields<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: in
 /** Everything a call of route R accepts, as one flat object (the shape the guide's DTOs have). */
 export type RouteInput<R extends RouteSpec> = Fields<R, 'params'> & Fields<R, 'query'> & Fields<R, 'body'> & { clientIdentifier?: string };
 
-/**
- * What a call of route R resolves to: the success answer the OpenAPI document gives the route
- * (sdk/src/generated), or, where the document has no JSON answer, the shape the table declares.
- */
-export type RouteOutput<R extends RouteSpec> = RouteKey<R> extends OperationKey
-  ? Operations[RouteKey<R>]['response']
-  : R extends { response: infer S }
-    ? InferField<S>
-    : unknown;
+/** What a call of route R resolves to: the success answer the OpenAPI document gives it (sdk/src/generated). */
+export type RouteOutput<R extends RouteSpec> = RouteKey<R> extends OperationKey ? Operations[RouteKey<R>]['response'] : never;
 
 /** Compile-time proof that a hand-written DTO is exactly what a route accepts (same keys, same types). */
 export type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
