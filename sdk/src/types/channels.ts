@@ -2,26 +2,9 @@ import type * as Api from '../generated';
 import type { OperationInput } from '../routes/operation-input';
 
 /** SDK guide 1.1. */
-export interface SetupWhatsappWebDto {
-  /** Your account; optional (the API key implies it), checked against the key when given. */
-  clientIdentifier?: string;
-  provider: {
-    /** The WhatsApp number of the channel, with country code. */
-    clientNumber: string;
-    companyId: string;
-  };
-  /** One of the platforms' slugs. */
-  startingPlatform: string;
-  /** Where the channel's events are delivered (signed webhooks). */
-  platforms: PlatformDto[];
-  description?: string;
-}
+export type SetupWhatsappWebDto = Omit<OperationInput<'POST /channels/setup/{service}'>, 'service'>;
 
-export interface PlatformDto {
-  /** 1-64 lower-case letters, digits, "-" or "_". */
-  slug: string;
-  callbackUrl: string;
-}
+export type PlatformDto = Api.PlatformDto;
 
 /** A platform's webhook endpoint as reads show it (the secret only as a preview). */
 export interface PlatformEndpoint extends Api.PlatformEndpointResponse {}

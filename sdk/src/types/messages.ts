@@ -54,13 +54,7 @@ export interface MessageTarget {
 
 export type SendStickerDto = OperationInput<'POST /messages/sticker'>;
 
-export interface ContactCard {
-  name: string;
-  /** Digits with country code. */
-  phone: string;
-  organization?: string;
-  email?: string;
-}
+export type ContactCard = Api.ContactCardDto;
 
 export type SendContactsDto = OperationInput<'POST /messages/contacts'>;
 
@@ -72,18 +66,11 @@ export type ForwardMessageDto = OperationInput<'POST /messages/forward'>;
 
 export type SendReactionDto = OperationInput<'POST /messages/reaction'>;
 
-export interface ReactionResult {
-  /** done, or queued when the channel's send queue has not reached it after 30 s. */
-  state: 'done' | 'queued';
-  message: Message;
-  emoji: string;
-}
+/** `state: 'queued'` when the channel's send queue has not reached it after 30 s. */
+export interface ReactionResult extends Api.ReactionResultResponse {}
 
-export interface DeleteMessageResult {
-  /** revoked: deleted for everyone; queued: still waiting in the send queue. */
-  outcome: 'revoked' | 'queued';
-  message: Message;
-}
+/** `outcome: 'revoked'`: deleted for everyone; `'queued'`: still waiting in the send queue. */
+export interface DeleteMessageResult extends Api.DeleteResultResponse {}
 
 /** Buttons or a list: official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
 export type SendInteractiveDto = OperationInput<'POST /messages/interactive'>;
@@ -91,6 +78,7 @@ export type SendInteractiveDto = OperationInput<'POST /messages/interactive'>;
 /** Official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
 export type RequestLocationDto = OperationInput<'POST /messages/location-request'>;
 
+/** The route's path parameter is `id`; the SDK names it `messageId` like the rest of the guide. */
 export interface GetMessageDto {
   clientIdentifier?: string;
   messageId: string;
