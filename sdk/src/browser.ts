@@ -19,3 +19,7 @@ export type * from './types/whatsapp';
 export { ROUTE_TABLE } from './routes';
 export type { RouteSpec, HttpMethod } from './routes/route';
 export type { FieldSpec, FieldMap } from './routes/fields';
+/** Every schema and operation of the server's OpenAPI document as TypeScript types (generated, `npm run sdk:generate`). */
+export type * as OpenApi from './generated';
+export type { Operations, OperationKey } from './generated/operations.gen';
+export type { OperationInput } from './routes/operation-input';

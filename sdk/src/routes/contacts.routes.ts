@@ -1,27 +1,8 @@
-import { arr, bool, dateTime, int, obj, oneOf, opt, page, str } from './fields';
-import { deletedShape } from './channels.routes';
+import { arr, bool, int, oneOf, opt, str } from './fields';
 import { route } from './route';
-import { tagShape } from './tags.routes';
 
 export const CONTACT_TYPES = ['individual', 'group'] as const;
 export const CHANNEL_TYPES = ['whatsapp'] as const;
-
-export const contactShape = obj({
-  id: str(),
-  clientIdentifier: str(),
-  channelId: str(),
-  contactIdentifier: str(),
-  name: opt(str()),
-  customName: opt(str()),
-  type: oneOf(CONTACT_TYPES),
-  channelType: str(),
-  photo: opt(str()),
-  tagIds: arr(str()),
-  platform: opt(str()),
-  isIgnored: bool(),
-  createdAt: dateTime(),
-  updatedAt: dateTime(),
-});
 
 const contactId = { contactId: str() } as const;
 const pageQuery = { page: opt(int()), limit: opt(int()), order: opt(oneOf(['asc', 'desc'])) } as const;
@@ -43,7 +24,6 @@ export const contactRoutes = {
       platform: opt(str()),
       isIgnored: opt(bool()),
     },
-    response: contactShape,
   }),
   update: route({
     name: 'contacts.update',
@@ -57,9 +37,8 @@ export const contactRoutes = {
       contactIdentifier: opt(str()),
       isIgnored: opt(bool()),
     },
-    response: contactShape,
   }),
-  get: route({ name: 'contacts.get', method: 'GET', path: '/contacts/{contactId}', params: contactId, response: contactShape }),
+  get: route({ name: 'contacts.get', method: 'GET', path: '/contacts/{contactId}', params: contactId }),
   list: route({
     name: 'contacts.list',
     method: 'GET',
@@ -74,24 +53,21 @@ export const contactRoutes = {
       tagMatch: opt(oneOf(['any', 'all'])),
       channelId: opt(str()),
     },
-    response: page(contactShape),
   }),
-  delete: route({ name: 'contacts.delete', method: 'DELETE', path: '/contacts/{contactId}', params: contactId, response: deletedShape }),
+  delete: route({ name: 'contacts.delete', method: 'DELETE', path: '/contacts/{contactId}', params: contactId }),
   deletePlatform: route({
     name: 'contacts.deletePlatform',
     method: 'DELETE',
     path: '/contacts/{contactId}/platform',
     params: contactId,
-    response: contactShape,
   }),
-  listTags: route({ name: 'contacts.tags.list', method: 'GET', path: '/contacts/{contactId}/tags', params: contactId, response: arr(tagShape) }),
+  listTags: route({ name: 'contacts.tags.list', method: 'GET', path: '/contacts/{contactId}/tags', params: contactId }),
   addTags: route({
     name: 'contacts.tags.add',
     method: 'POST',
     path: '/contacts/{contactId}/tags',
     params: contactId,
     body: { tagIds: arr(str()) },
-    response: contactShape,
   }),
   removeTags: route({
     name: 'contacts.tags.remove',
@@ -99,7 +75,6 @@ export const contactRoutes = {
     path: '/contacts/{contactId}/tags',
     params: contactId,
     body: { tagIds: arr(str()) },
-    response: contactShape,
   }),
   listByTag: route({
     name: 'tags.contacts.list',
@@ -107,6 +82,5 @@ export const contactRoutes = {
     path: '/tags/{tagId}/contacts',
     params: { tagId: str() },
     query: pageQuery,
-    response: page(contactShape),
   }),
 } as const;

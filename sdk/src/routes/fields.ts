@@ -1,7 +1,7 @@
 /**
  * A tiny schema language for the fields the SDK sends. The HTTP client builds every request from
- * these specs (path, query and body come only from declared fields), and the drift test compares
- * them with the server's OpenAPI document, so the table cannot silently disagree with either side.
+ * these specs (path, query and body come only from declared fields); `tsc` checks them against the
+ * types generated from the server's OpenAPI document (routes/index.ts), so they cannot drift.
  */
 export type ScalarKind = 'string' | 'number' | 'integer' | 'boolean';
 
@@ -46,9 +46,5 @@ export type InferField<F> = F extends { kind: 'array'; items: infer I }
 type RequiredKeys<M> = { [K in keyof M]: M[K] extends { optional: true } ? never : K }[keyof M];
 type OptionalKeys<M> = { [K in keyof M]: M[K] extends { optional: true } ? K : never }[keyof M];
 type Flatten<T> = { [K in keyof T]: T[K] };
-
-/** A page of a paginated list, as the server answers it. */
-export const page = <const I extends FieldSpec>(item: I) =>
-  obj({ data: arr(item), page: int(), limit: int(), total: int(), totalPages: int() });
 
 export type InferFields<M> = Flatten<{ [K in RequiredKeys<M>]: InferField<M[K]> } & { [K in OptionalKeys<M>]?: InferField<M[K]> }>;

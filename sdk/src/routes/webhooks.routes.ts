@@ -1,4 +1,4 @@
-import { arr, bool, dateTime, int, json, num, obj, oneOf, opt, page, str } from './fields';
+import { dateTime, int, oneOf, opt, str } from './fields';
 import { route } from './route';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -13,40 +13,6 @@ export const WEBHOOK_EVENT_TYPES = [
   'webhook.test',
 ] as const;
 export const WEBHOOK_EVENT_STATES = ['pending', 'failed', 'delivered', 'dead'] as const;
-
-const summaryFields = {
-  eventId: str(),
-  type: oneOf(WEBHOOK_EVENT_TYPES),
-  channelId: str(),
-  platform: str(),
-  chatId: opt(str()),
-  seq: opt(int()),
-  state: oneOf(WEBHOOK_EVENT_STATES),
-  attemptCount: int(),
-  lastStatus: opt(int()),
-  lastError: opt(str()),
-  nextAttemptAt: opt(dateTime()),
-  deliveredAt: opt(dateTime()),
-  replays: int(),
-  createdAt: dateTime(),
-  updatedAt: dateTime(),
-} as const;
-export const webhookEventSummaryShape = obj(summaryFields);
-export const webhookAttemptShape = obj({
-  at: dateTime(),
-  attempt: int(),
-  status: opt(int()),
-  latencyMs: num(),
-  error: opt(str()),
-  outcome: oneOf(['delivered', 'retry', 'throttled', 'dead']),
-});
-export const webhookEventDetailShape = obj({
-  ...summaryFields,
-  key: str(),
-  /** The exact JSON body the platform receives (signed). */
-  payload: json(),
-  attempts: arr(webhookAttemptShape),
-});
 
 const eventId = { eventId: str() } as const;
 
@@ -65,21 +31,18 @@ export const webhookRoutes = {
       state: opt(oneOf(WEBHOOK_EVENT_STATES)),
       since: opt(dateTime()),
     },
-    response: page(webhookEventSummaryShape),
   }),
-  get: route({ name: 'webhooks.events.get', method: 'GET', path: '/webhooks/events/{eventId}', params: eventId, response: webhookEventDetailShape }),
+  get: route({ name: 'webhooks.events.get', method: 'GET', path: '/webhooks/events/{eventId}', params: eventId }),
   replayEvent: route({
     name: 'webhooks.events.replay',
     method: 'POST',
     path: '/webhooks/events/{eventId}/replay',
     params: eventId,
-    response: webhookEventSummaryShape,
   }),
   replay: route({
     name: 'webhooks.replay',
     method: 'POST',
     path: '/webhooks/replay',
     body: { channelId: str(), platform: str(), since: dateTime() },
-    response: obj({ replayed: int(), more: bool(), eventIds: arr(str()) }),
   }),
 } as const;

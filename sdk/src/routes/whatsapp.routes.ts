@@ -1,44 +1,9 @@
-import { arr, bool, dateTime, int, obj, oneOf, opt, str } from './fields';
+import { opt, str } from './fields';
 import { route } from './route';
 
-export const SESSION_STATES = ['STOPPED', 'STARTING', 'QR', 'AUTHENTICATED', 'READY', 'DISCONNECTED', 'FAILED', 'LOGGED_OUT'] as const;
-
-export const sessionStatusShape = obj({
-  channelId: str(),
-  state: oneOf(SESSION_STATES),
-  reason: opt(str()),
-  me: opt(str()),
-  pushname: opt(str()),
-  linked: bool(),
-  autoStart: bool(),
-  qrAvailable: bool(),
-  qrExpiresAt: opt(dateTime()),
-  retryAt: opt(dateTime()),
-  lastReadyAt: opt(dateTime()),
-  owner: oneOf(['local', 'remote', 'none']),
-  updatedAt: dateTime(),
-});
-
-export const onboardingLinkShape = obj({
-  url: str(),
-  expiresAt: dateTime(),
-  channelId: str(),
-  platformConfigId: str(),
-  state: oneOf(SESSION_STATES),
-});
-
-/** A WhatsApp group of the channel's number; `id` is the `recipientNumber` of group sends. */
-export const channelGroupShape = obj({
-  id: str(),
-  subject: str(),
-  participantsCount: int(),
-  isMember: bool(),
-  isAdmin: bool(),
-});
-
 const channelId = { channelId: str() } as const;
-const sessionRoute = <const N extends string, const P extends string>(name: N, method: 'GET' | 'POST', path: P) =>
-  route({ name: `sessions.${name}`, method, path: `/channels/{channelId}/session${path}`, params: channelId, response: sessionStatusShape });
+const sessionRoute = <const N extends string, const M extends 'GET' | 'POST', const P extends string>(name: N, method: M, path: P) =>
+  route({ name: `sessions.${name}`, method, path: `/channels/{channelId}/session${path}`, params: channelId });
 
 export const whatsappRoutes = {
   onboardingLink: route({
@@ -46,7 +11,6 @@ export const whatsappRoutes = {
     method: 'POST',
     path: '/onboarding/links',
     body: { channelId: opt(str()), platformConfigId: opt(str()), providerId: opt(str()), origin: opt(str()) },
-    response: onboardingLinkShape,
   }),
   channelOnboardingLink: route({
     name: 'channels.onboardingLink',
@@ -54,7 +18,6 @@ export const whatsappRoutes = {
     path: '/channels/{channelId}/onboarding-link',
     params: channelId,
     body: { origin: opt(str()) },
-    response: onboardingLinkShape,
   }),
   status: sessionRoute('status', 'GET', ''),
   start: sessionRoute('start', 'POST', '/start'),
@@ -66,7 +29,6 @@ export const whatsappRoutes = {
     method: 'GET',
     path: '/channels/{channelId}/session/qr',
     params: channelId,
-    response: obj({ qr: str(), expiresAt: opt(dateTime()) }),
   }),
   pairingCode: route({
     name: 'sessions.pairingCode',
@@ -74,13 +36,11 @@ export const whatsappRoutes = {
     path: '/channels/{channelId}/session/pairing-code',
     params: channelId,
     body: { phoneNumber: str() },
-    response: obj({ code: str(), formatted: str() }),
   }),
   groups: route({
     name: 'channels.groups.list',
     method: 'GET',
     path: '/channels/{channelId}/groups',
     params: channelId,
-    response: arr(channelGroupShape),
   }),
 } as const;

@@ -1,80 +1,36 @@
-import type { InferField } from '../routes/fields';
-import type {
-  channelShape,
-  deletedShape,
-  platformConfigShape,
-  platformEndpointShape,
-  platformEndpointWithSecretShape,
-  rotatedSecretShape,
-} from '../routes/channels.routes';
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 
 /** SDK guide 1.1. */
-export interface SetupWhatsappWebDto {
-  /** Your account; optional (the API key implies it), checked against the key when given. */
-  clientIdentifier?: string;
-  provider: {
-    /** The WhatsApp number of the channel, with country code. */
-    clientNumber: string;
-    companyId: string;
-  };
-  /** One of the platforms' slugs. */
-  startingPlatform: string;
-  /** Where the channel's events are delivered (signed webhooks). */
-  platforms: PlatformDto[];
-  description?: string;
-}
+export type SetupWhatsappWebDto = Omit<OperationInput<'POST /channels/setup/{service}'>, 'service'>;
 
-export interface PlatformDto {
-  /** 1-64 lower-case letters, digits, "-" or "_". */
-  slug: string;
-  callbackUrl: string;
-}
+export type PlatformDto = Api.PlatformDto;
 
 /** A platform's webhook endpoint as reads show it (the secret only as a preview). */
-export interface PlatformEndpoint extends InferField<typeof platformEndpointShape> {}
+export interface PlatformEndpoint extends Api.PlatformEndpointResponse {}
 
 /** An endpoint with its full Standard Webhooks secret (`whsec_…`): only when created or rotated. */
-export interface PlatformEndpointWithSecret extends InferField<typeof platformEndpointWithSecretShape> {}
+export interface PlatformEndpointWithSecret extends Api.PlatformEndpointWithSecretResponse {}
 
 /** A rotated secret: until `previousSecretExpiresAt` deliveries may also carry a signature made with the previous one. */
-export interface RotatedSecret extends InferField<typeof rotatedSecretShape> {}
+export interface RotatedSecret extends Api.RotatedSecretResponse {}
 
 /** A channel (`id` is the channelId). */
-export interface Channel extends InferField<typeof channelShape> {}
+export interface Channel extends Api.ChannelResponse {}
 
 /** What `SetupApi.setup` answers: the channel, `channelId`, `platformConfigId` and each platform's signing secret (shown once). */
-export interface PlatformConfig extends InferField<typeof platformConfigShape> {}
+export interface PlatformConfig extends Api.SetupResponse {}
 
-export interface Deleted extends InferField<typeof deletedShape> {}
+export interface Deleted extends Api.DeletedResponse {}
 
-export interface ChannelRefDto {
-  clientIdentifier?: string;
-  channelId: string;
-}
+export type ChannelRefDto = OperationInput<'GET /channels/{channelId}'>;
 
-export interface UpdateChannelDto extends ChannelRefDto {
-  startingPlatform?: string;
-  /** An empty string removes it. */
-  description?: string;
-  provider?: { companyId?: string };
-}
+export type UpdateChannelDto = OperationInput<'PATCH /channels/{channelId}'>;
 
-export interface GetPlatformConfigDto {
-  clientIdentifier?: string;
-  platformConfigId: string;
-}
+export type GetPlatformConfigDto = OperationInput<'GET /platform-configs/{platformConfigId}'>;
 
-export interface AddPlatformDto extends ChannelRefDto {
-  slug: string;
-  callbackUrl: string;
-}
+export type AddPlatformDto = OperationInput<'POST /channels/{channelId}/platforms'>;
 
-export interface PlatformRefDto extends ChannelRefDto {
-  slug: string;
-}
+export type PlatformRefDto = OperationInput<'GET /channels/{channelId}/platforms/{slug}'>;
 
-export interface UpdatePlatformDto extends PlatformRefDto {
-  callbackUrl?: string;
-  /** Re-enable an endpoint that delivery disabled, or pause it. */
-  enabled?: boolean;
-}
+export type UpdatePlatformDto = OperationInput<'PATCH /channels/{channelId}/platforms/{slug}'>;

@@ -1,9 +1,9 @@
-import type { InferField } from '../routes/fields';
-import type { MESSAGE_KINDS, MESSAGE_STATUSES, messageShape } from '../routes/messages.routes';
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-export interface Message extends InferField<typeof messageShape> {}
+export type MessageKind = Api.MessageResponse['kind'];
+export type MessageStatus = Api.MessageResponse['status'];
+export interface Message extends Api.MessageResponse {}
 
 interface Content {
   text?: string;
@@ -39,15 +39,7 @@ export interface SendPlatformMessagePayload extends Content {
 }
 
 /** SDK guide 5.12 / 6.12. */
-export interface DeleteMessageDto {
-  clientIdentifier?: string;
-  /** Our message id or its WhatsApp id. */
-  messageId: string;
-  /** Who sent the message: the channel's number for our own messages; checked. */
-  senderId: string;
-  /** The platform asking; must be a platform of the message's channel. */
-  channelSlug: string;
-}
+export type DeleteMessageDto = OperationInput<'POST /messages/delete'>;
 
 /** Where a message goes: a conversation (`sessionId`), or a group (`channelId` + `recipientNumber` + `platform`). */
 export interface MessageTarget {
@@ -60,94 +52,40 @@ export interface MessageTarget {
   agentName?: string;
 }
 
-export interface SendStickerDto extends MessageTarget {
-  /** A WebP, PNG or JPEG image URL. */
-  mediaUri: string;
-  quotedMessageId?: string;
-}
+export type SendStickerDto = OperationInput<'POST /messages/sticker'>;
 
-export interface ContactCard {
-  name: string;
-  /** Digits with country code. */
-  phone: string;
-  organization?: string;
-  email?: string;
-}
+export type ContactCard = Api.ContactCardDto;
 
-export interface SendContactsDto extends MessageTarget {
-  contacts: ContactCard[];
-  quotedMessageId?: string;
-}
+export type SendContactsDto = OperationInput<'POST /messages/contacts'>;
 
-export interface SendLocationDto extends MessageTarget {
-  latitude: number;
-  longitude: number;
-  name?: string;
-  url?: string;
-  quotedMessageId?: string;
-}
+export type SendLocationDto = OperationInput<'POST /messages/location'>;
 
-export interface SendAddressDto extends MessageTarget {
-  latitude: number;
-  longitude: number;
-  name: string;
-  /** The address line. */
-  address: string;
-  url?: string;
-  quotedMessageId?: string;
-}
+export type SendAddressDto = OperationInput<'POST /messages/address'>;
 
-export interface ForwardMessageDto extends MessageTarget {
-  /** The message to forward: our id or its WhatsApp id, any chat of the same channel. */
-  messageId: string;
-}
+export type ForwardMessageDto = OperationInput<'POST /messages/forward'>;
 
-export interface SendReactionDto extends MessageTarget {
-  /** Our message id or its WhatsApp id, in the target chat. */
-  messageId: string;
-  /** One emoji; an empty string removes the reaction. */
-  emoji: string;
-}
+export type SendReactionDto = OperationInput<'POST /messages/reaction'>;
 
-export interface ReactionResult {
-  /** done, or queued when the channel's send queue has not reached it after 30 s. */
-  state: 'done' | 'queued';
-  message: Message;
-  emoji: string;
-}
+/** `state: 'queued'` when the channel's send queue has not reached it after 30 s. */
+export interface ReactionResult extends Api.ReactionResultResponse {}
 
-export interface DeleteMessageResult {
-  /** revoked: deleted for everyone; queued: still waiting in the send queue. */
-  outcome: 'revoked' | 'queued';
-  message: Message;
-}
+/** `outcome: 'revoked'`: deleted for everyone; `'queued'`: still waiting in the send queue. */
+export interface DeleteMessageResult extends Api.DeleteResultResponse {}
 
 /** Buttons or a list: official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
-export interface SendInteractiveDto extends MessageTarget {
-  type: 'button' | 'list';
-  header?: string;
-  body: string;
-  footer?: string;
-  buttons?: { id: string; title: string }[];
-  buttonText?: string;
-  sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
-}
+export type SendInteractiveDto = OperationInput<'POST /messages/interactive'>;
 
 /** Official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
-export interface RequestLocationDto extends MessageTarget {
-  text: string;
-}
+export type RequestLocationDto = OperationInput<'POST /messages/location-request'>;
 
+/** The route's path parameter is `id`; the SDK names it `messageId` like the rest of the guide. */
 export interface GetMessageDto {
   clientIdentifier?: string;
   messageId: string;
 }
 
 /** A message whose status is `failed`, to send again (POST /messages/{messageId}/retry). */
-export interface RetryMessageDto {
-  clientIdentifier?: string;
-  messageId: string;
-}
+export type RetryMessageDto = OperationInput<'POST /messages/{messageId}/retry'>;
 
 export interface HistoryPageDto {
   clientIdentifier?: string;
@@ -160,6 +98,4 @@ export interface GetConversationMessagesDto extends HistoryPageDto {
   conversationId: string;
 }
 
-export interface GetContactMessagesDto extends HistoryPageDto {
-  contactId: string;
-}
+export type GetContactMessagesDto = OperationInput<'GET /contacts/{contactId}/messages'>;

@@ -1,49 +1,22 @@
-import type { InferField } from '../routes/fields';
-import type { tagShape } from '../routes/tags.routes';
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 
-export interface Tag extends InferField<typeof tagShape> {}
+export interface Tag extends Api.TagResponse {}
 
 /** SDK guide 3.1. */
-export interface CreateTagDto {
-  clientIdentifier?: string;
-  /** Unique in the account, ignoring case (1-50 characters). */
-  name: string;
-  /** Hex colour: `#ff0000` or `#f00`. */
-  color: string;
-}
+export type CreateTagDto = OperationInput<'POST /tags'>;
 
 /** SDK guide 3.2. */
-export interface GetTagsDto {
-  clientIdentifier?: string;
-  /** Part of the name, any case. */
-  name?: string;
-}
+export type GetTagsDto = OperationInput<'GET /tags'>;
 
 /** SDK guide 3.3. */
-export interface GetTagByIdDto {
-  clientIdentifier?: string;
-  tagId: string;
-}
+export type GetTagByIdDto = OperationInput<'GET /tags/{tagId}'>;
 
 /** SDK guide 3.4. */
-export interface UpdateTagDto {
-  clientIdentifier?: string;
-  tagId: string;
-  name?: string;
-  color?: string;
-}
+export type UpdateTagDto = OperationInput<'PATCH /tags/{tagId}'>;
 
 /** SDK guide 3.5. */
-export interface DeleteTagDto {
-  clientIdentifier?: string;
-  tagId: string;
-}
+export type DeleteTagDto = OperationInput<'DELETE /tags/{tagId}'>;
 
 /** SDK guide 3.6 (plus paging). */
-export interface GetContactsByTagIdDto {
-  clientIdentifier?: string;
-  tagId: string;
-  page?: number;
-  limit?: number;
-  order?: 'asc' | 'desc';
-}
+export type GetContactsByTagIdDto = OperationInput<'GET /tags/{tagId}/contacts'>;

@@ -1,45 +1,19 @@
-import type { InferField } from '../routes/fields';
-import type { WEBHOOK_EVENT_STATES, WEBHOOK_EVENT_TYPES, webhookAttemptShape, webhookEventDetailShape, webhookEventSummaryShape } from '../routes/webhooks.routes';
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export type WebhookEventType = Api.WebhookEventSummaryResponse['type'];
 /** pending → first attempt to come; failed → retrying; delivered → a 2xx answer; dead → no more automatic attempts (replayable). */
-export type WebhookEventState = (typeof WEBHOOK_EVENT_STATES)[number];
+export type WebhookEventState = Api.WebhookEventSummaryResponse['state'];
 
-export interface WebhookEventSummary extends InferField<typeof webhookEventSummaryShape> {}
-export interface WebhookAttempt extends InferField<typeof webhookAttemptShape> {}
-export interface WebhookEventDetail extends InferField<typeof webhookEventDetailShape> {}
+export interface WebhookEventSummary extends Api.WebhookEventSummaryResponse {}
+export interface WebhookAttempt extends Api.WebhookAttemptResponse {}
+export interface WebhookEventDetail extends Api.WebhookEventDetailResponse {}
 
-export interface GetWebhookEventsDto {
-  clientIdentifier?: string;
-  page?: number;
-  limit?: number;
-  order?: 'asc' | 'desc';
-  channelId?: string;
-  /** Platform slug. */
-  platform?: string;
-  type?: WebhookEventType;
-  state?: WebhookEventState;
-  /** Events recorded at or after this time (ISO 8601). */
-  since?: string;
-}
+export type GetWebhookEventsDto = OperationInput<'GET /webhooks/events'>;
 
-export interface WebhookEventRefDto {
-  clientIdentifier?: string;
-  eventId: string;
-}
+export type WebhookEventRefDto = OperationInput<'GET /webhooks/events/{eventId}'>;
 
-export interface ReplayWebhooksDto {
-  clientIdentifier?: string;
-  channelId: string;
-  /** Platform slug. */
-  platform: string;
-  /** Replay failed and dead events recorded at or after this time (ISO 8601). */
-  since: string;
-}
+export type ReplayWebhooksDto = OperationInput<'POST /webhooks/replay'>;
 
-export interface ReplayWebhooksResult {
-  replayed: number;
-  /** At most 5,000 per call: true means call again. */
-  more: boolean;
-  eventIds: string[];
-}
+/** `more: true` (at most 5,000 per call): call again. */
+export interface ReplayWebhooksResult extends Api.WebhookBulkReplayResponse {}

@@ -1,29 +1,21 @@
+import type * as Api from '../generated';
+import type { OperationInput } from '../routes/operation-input';
 import type { OmnichannelError } from '../core/errors';
-import type { InferField } from '../routes/fields';
-import type { channelGroupShape, onboardingLinkShape, SESSION_STATES, sessionStatusShape } from '../routes/whatsapp.routes';
 
-export type SessionState = (typeof SESSION_STATES)[number];
-export interface SessionStatus extends InferField<typeof sessionStatusShape> {}
+export type SessionState = Api.SessionStatusResponse['state'];
+export interface SessionStatus extends Api.SessionStatusResponse {}
 
 /**
  * A WhatsApp group of the channel's number: `id` (`…@g.us`) is the `recipientNumber` of group sends;
  * `isMember: false` for a group the number left; `isAdmin` includes the group's creator.
  */
-export interface ChannelGroup extends InferField<typeof channelGroupShape> {}
+export interface ChannelGroup extends Api.ChannelGroupResponse {}
 
 /** A signed, short-lived link to the server's onboarding page (QR, pairing code, connected state). */
-export interface OnboardingLink extends InferField<typeof onboardingLinkShape> {}
+export interface OnboardingLink extends Api.OnboardingLinkResponse {}
 
 /** Names the channel to onboard: `channelId`, else `platformConfigId`, else `providerId` (the channel's clientNumber). */
-export interface OnboardingLinkRequest {
-  clientIdentifier?: string;
-  /** The channel's WhatsApp number (clientNumber). Checked against the channel when an id is given too. */
-  providerId?: string;
-  platformConfigId?: string;
-  channelId?: string;
-  /** Origin of the page that opens the popup: the onboarding page then posts its messages only to it. */
-  origin?: string;
-}
+export type OnboardingLinkRequest = OperationInput<'POST /onboarding/links'>;
 
 /** What the onboarding page tells its opener (`window.postMessage`). */
 export interface OnboardingMessage {
@@ -67,12 +59,6 @@ export interface OnboardingProps {
 /** How an onboarding ended: connected, or the popup closed (the promise of `onboarding()` never rejects). */
 export type OnboardingResult = { connected: true; channelId?: string; me?: string | null } | { connected: false; error: OmnichannelError };
 
-export interface ChannelSessionDto {
-  clientIdentifier?: string;
-  channelId: string;
-}
+export type ChannelSessionDto = OperationInput<'GET /channels/{channelId}/session'>;
 
-export interface RequestPairingCodeDto extends ChannelSessionDto {
-  /** The WhatsApp number to link, with country code. */
-  phoneNumber: string;
-}
+export type RequestPairingCodeDto = OperationInput<'POST /channels/{channelId}/session/pairing-code'>;
