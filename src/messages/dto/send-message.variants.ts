@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { MAX_CAPTION, MAX_TEXT } from './send-message.dto';
 
 /**
@@ -49,12 +49,12 @@ class GroupTarget {
 const TEXT = { example: 'Olá! Como posso ajudá-lo hoje?', maxLength: MAX_TEXT };
 const MEDIA_URI = { example: 'https://exemplo.com/contrato.pdf', description: 'Fetched at once; its kind (image, video, audio, document) comes from its bytes' };
 
-export class SendTextMessage extends ConversationTarget {
+class TextContent {
   @ApiProperty(TEXT)
   text!: string;
 }
 
-export class SendMediaMessage extends ConversationTarget {
+class MediaContent {
   @ApiProperty(MEDIA_URI)
   mediaUri!: string;
 
@@ -65,18 +65,8 @@ export class SendMediaMessage extends ConversationTarget {
   fileName?: string;
 }
 
-export class SendGroupTextMessage extends GroupTarget {
-  @ApiProperty(TEXT)
-  text!: string;
-}
-
-export class SendGroupMediaMessage extends GroupTarget {
-  @ApiProperty(MEDIA_URI)
-  mediaUri!: string;
-
-  @ApiPropertyOptional({ example: 'Segue o contrato', maxLength: MAX_CAPTION })
-  caption?: string;
-
-  @ApiPropertyOptional({ example: 'contrato.pdf', description: 'Default: the URL’s file name' })
-  fileName?: string;
-}
+// One content class per kind, combined with each target: the four schemas stay named for the document.
+export class SendTextMessage extends IntersectionType(ConversationTarget, TextContent) {}
+export class SendMediaMessage extends IntersectionType(ConversationTarget, MediaContent) {}
+export class SendGroupTextMessage extends IntersectionType(GroupTarget, TextContent) {}
+export class SendGroupMediaMessage extends IntersectionType(GroupTarget, MediaContent) {}
