@@ -52,14 +52,22 @@ describe('Batcher with linger', () => {
       500,
       40,
     );
-    const all = [b.add(1)];
-    await new Promise((r) => setTimeout(r, 10));
-    all.push(b.add(2));
-    await new Promise((r) => setTimeout(r, 10));
-    all.push(b.add(3));
-    expect(writes).toEqual([]);
-    expect(await Promise.all(all)).toEqual([1, 2, 3]);
-    expect(writes).toEqual([[1, 2, 3]]);
+    // Fake timers: the trickle's spacing must not depend on how busy the machine is.
+    jest.useFakeTimers();
+    try {
+      const all = [b.add(1)];
+      await jest.advanceTimersByTimeAsync(10);
+      all.push(b.add(2));
+      await jest.advanceTimersByTimeAsync(10);
+      all.push(b.add(3));
+      await jest.advanceTimersByTimeAsync(19);
+      expect(writes).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await Promise.all(all)).toEqual([1, 2, 3]);
+      expect(writes).toEqual([[1, 2, 3]]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('writes at once when maxBatch items are in, and on flushNow', async () => {
