@@ -1,5 +1,6 @@
 import type { Model, QueryFilter } from 'mongoose';
-import { StoreAdapter, StoreIdentity, UniqueConflict, UniqueUpdate } from './store-adapter';
+import { Batcher } from './batcher';
+import { GroupCommitOptions, StoreAdapter, StoreIdentity, UniqueConflict, UniqueUpdate } from './store-adapter';
 import { findByEqualityUnion, findPageByEqualityUnion, FoundPage, PageWindow } from './store-queries';
 import { StoreLock } from './store-lock';
 import { retryWhileBusy } from './transient-retry';
@@ -14,6 +15,10 @@ export const MAX_EQUALITY_UNION = 10;
  * released; the write may still land, which is the one case a concurrent writer could be undone.
  */
 export const MAX_HOLD_MS = 20_000;
+/** How long a write that scans the collection gathers items before it runs... */
+export const SCAN_LINGER_MS = 200;
+/** ...and at least this many times as long as the last such write took (so the database is busy ≤ 1/(1+4) of the time). */
+export const SCAN_LINGER_FACTOR = 4;
 /** Documents updated at once by updateEach. */
 const UPDATE_EACH_CONCURRENCY = 8;
 
@@ -52,6 +57,12 @@ export class FerretDbStoreAdapter extends StoreAdapter {
     for (let i = 0; i < ids.length; i += UPDATE_EACH_CONCURRENCY)
       await Promise.all(ids.slice(i, i + UPDATE_EACH_CONCURRENCY).map((id) => this.serialize(update.keyOf(id), () => update.one(id))));
     return ids.length;
+  }
+
+  /** A write of many ids is one pass over the collection here: gather for a while before it. */
+  override groupCommit<I, R>(write: (items: I[]) => Promise<(R | Error)[]>, options: GroupCommitOptions = {}): Batcher<I, R> {
+    if (!options.scansCollection) return super.groupCommit(write, options);
+    return new Batcher<I, R>((items) => this.retryTransient(() => write(items)), options.maxBatch ?? 500, SCAN_LINGER_MS, SCAN_LINGER_FACTOR);
   }
 
   /** FerretDB filters `$in` in Go over every candidate; equality on one value is served by an index. */

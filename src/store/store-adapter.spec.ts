@@ -131,3 +131,50 @@ describe('FerretDbStoreAdapter hold bound', () => {
     await expect(next).resolves.toBe('next');
   });
 });
+
+describe('StoreAdapter.groupCommit', () => {
+  /** Adds 1, then 2 a tick later, and reports the batches written (fake timers: no machine-load timing). */
+  async function trickle(sut: StoreAdapter, scansCollection: boolean): Promise<number[][]> {
+    const writes: number[][] = [];
+    const batcher = sut.groupCommit<number, number>(
+      async (items) => {
+        writes.push(items);
+        return items;
+      },
+      { scansCollection },
+    );
+    jest.useFakeTimers();
+    try {
+      const first = batcher.add(1);
+      await jest.advanceTimersByTimeAsync(5);
+      const second = batcher.add(2);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await Promise.all([first, second]);
+      return writes;
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+  const mongo = new MongoDbStoreAdapter({ kind: 'mongodb', version: '8.0.0' });
+  const ferret = new FerretDbStoreAdapter({ kind: 'ferretdb', version: '1.24.2' }, new LocalStoreLock());
+
+  it('never holds a write on MongoDB, even one marked as scanning', async () => {
+    expect(await trickle(mongo, true)).toEqual([[1], [2]]);
+  });
+
+  it('holds a scanning write on FerretDB to gather a trickle into one batch, and no other write', async () => {
+    expect(await trickle(ferret, true)).toEqual([[1, 2]]);
+    expect(await trickle(ferret, false)).toEqual([[1], [2]]);
+  });
+
+  it('retries a busy answer on FerretDB and fails only the slot the write marks', async () => {
+    let calls = 0;
+    const batcher = ferret.groupCommit<number, number>(async (items) => {
+      if (++calls === 1) throw busy();
+      return items.map((i) => (i === 2 ? new Error('dup') : i));
+    });
+    const results = await Promise.allSettled([batcher.add(1), batcher.add(2)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(calls).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,9 +1,22 @@
 import type { Model, mongo, QueryFilter } from 'mongoose';
+import { Batcher } from './batcher';
 import { insertManyReportingDuplicates } from './insert-many';
 import { anyOfFilter, findPage, FoundPage, PageWindow } from './store-queries';
 import { isUniqueViolation, UniqueConflict } from './unique-violation';
 
 export type StoreKind = 'mongodb' | 'ferretdb';
+
+/** How a group-committed writer batches (StoreAdapter.groupCommit). */
+export interface GroupCommitOptions {
+  /** Items per write at most (default 500). */
+  maxBatch?: number;
+  /**
+   * The write costs about the same whatever the batch size on some store (FerretDB runs an update
+   * or delete of many ids as one pass over the collection). The adapter may then hold a write a
+   * little to gather more; on MongoDB nothing ever waits. Only for writes nobody waits on.
+   */
+  scansCollection?: boolean;
+}
 
 /** What the server said it is (buildInfo), for logs, health and the adapter's choices. */
 export interface StoreIdentity {
@@ -68,6 +81,15 @@ export abstract class StoreAdapter {
    * `one(id)` per document under that document's key (`keyOf`), as serialize does.
    */
   abstract updateEach(update: { keyOf: (id: string) => string; ids: () => Promise<string[]>; one: (id: string) => Promise<unknown>; many: () => Promise<number> }): Promise<number>;
+
+  /**
+   * A group-committed writer: callers add one item each and get their own result; items that
+   * arrive while a write runs go in the next one (one round trip per burst, on every store). The
+   * write is retried on transient errors. Call `flushNow()` on the result at shutdown.
+   */
+  groupCommit<I, R>(write: (items: I[]) => Promise<(R | Error)[]>, options: GroupCommitOptions = {}): Batcher<I, R> {
+    return new Batcher<I, R>((items) => this.retryTransient(() => write(items)), options.maxBatch ?? 500);
+  }
 
   /** One page in `_id` order and the count of the whole filter. */
   findPage<T>(model: Model<T>, filter: QueryFilter<T>, window: PageWindow): Promise<FoundPage<T>> {
