@@ -8,6 +8,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { EventsModule } from './common/events/events.module';
 import { HttpClientModule } from './common/http/http-client.module';
 import { LoggingModule } from './common/logging/logging.module';
+import { SchedulingModule } from './common/scheduling/scheduling.module';
 import { operatorInjectionMiddleware } from './common/validation/operator-injection.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
         StoreModule.forRoot(),
         RateLimitModule,
         EventsModule,
+        SchedulingModule,
         HttpClientModule,
         HealthModule,
         MetricsModule,

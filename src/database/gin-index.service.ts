@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { SweepScheduler } from '../common/scheduling/sweep-scheduler';
 import { Connections } from './connections';
 import { ensureGinIndexes, ginFieldsByCollection } from './embedded/gin-indexes';
 
@@ -14,26 +15,20 @@ const NAMESPACE_EXISTS = 48;
  * and every model's collection exists. Elsewhere (MongoDB, an unknown FerretDB) it does nothing.
  */
 @Injectable()
-export class GinIndexService implements OnApplicationBootstrap, OnModuleDestroy {
+export class GinIndexService implements OnApplicationBootstrap {
   private readonly logger = new Logger(GinIndexService.name);
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
     private readonly connections: Connections,
+    private readonly sweeps: SweepScheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.connections.ferretdbPostgresqlUrl) return;
     await this.ensure();
-    this.timer = setInterval(() => void this.ensure().catch((err: unknown) => this.logger.warn({ err }, 'GIN index check failed')), RECHECK_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): Promise<void> | undefined {
-    clearInterval(this.timer);
-    return this.running;
+    this.sweeps.every('gin-index-recheck', RECHECK_MS, () => this.ensure(), { logger: this.logger });
   }
 
   /** Creates what is missing; safe to call any time, from any number of processes. */

@@ -1,3 +1,6 @@
+import { Semaphore } from 'async-mutex';
+import { KeyedMutex } from '../store/keyed-mutex';
+
 /**
  * Serial lanes for inbound events: tasks of one chat of a channel run one at a time, in the
  * order they were pushed (a chat's events must be applied in order: its `seq`, a reply after
@@ -5,25 +8,25 @@
  * most `maxRunning` tasks at once so a burst over thousands of chats cannot flood the database.
  * A channel with one lane would cap a busy number at one database round trip chain at a time.
  * `pending(channel)` counts the channel's queued and running tasks (backpressure per session).
+ *
+ * The order and the cap are async-mutex's: a FIFO mutex per chat (KeyedMutex, which drops a
+ * chat's mutex once nobody holds or waits for it) and a FIFO semaphore of `maxRunning` slots,
+ * taken once the task's turn in its chat has come. Only the per-channel count is kept here.
  */
 export class ChannelLanes {
-  private readonly tails = new Map<string, Promise<void>>();
-  private readonly laneCounts = new Map<string, number>();
+  private readonly chats = new KeyedMutex();
+  private readonly slots: Semaphore;
   private readonly counts = new Map<string, number>();
-  private readonly idle = new Map<string, (() => void)[]>();
-  private running = 0;
-  private readonly waitingToRun: (() => void)[] = [];
+  /** Producers waiting for a count to drop (`below`, `drained`): woken on every settled task to check again. */
+  private readonly wakeups = new Set<() => void>();
 
-  constructor(private readonly maxRunning = 64) {}
+  constructor(maxRunning = 64) {
+    this.slots = new Semaphore(maxRunning);
+  }
 
   push(channel: string, chat: string, task: () => Promise<void>): Promise<void> {
-    const lane = `${channel}\u0000${chat}`;
-    this.counts.set(channel, (this.counts.get(channel) ?? 0) + 1);
-    this.laneCounts.set(lane, (this.laneCounts.get(lane) ?? 0) + 1);
-    const run = (this.tails.get(lane) ?? Promise.resolve()).then(() => this.limited(task)).finally(() => this.done(channel, lane));
-    const tail = run.catch(() => undefined);
-    this.tails.set(lane, tail);
-    return run;
+    this.count(channel, 1);
+    return this.chats.run(`${channel}\u0000${chat}`, () => this.slots.runExclusive(task)).finally(() => this.count(channel, -1));
   }
 
   pending(channel: string): number {
@@ -32,42 +35,25 @@ export class ChannelLanes {
 
   /** Resolves once the channel has at most `max` tasks left. */
   async below(channel: string, max: number): Promise<void> {
-    while (this.pending(channel) > max) {
-      await new Promise<void>((resolve) => this.idle.set(channel, [...(this.idle.get(channel) ?? []), resolve]));
-    }
+    while (this.pending(channel) > max) await this.nextSettled();
   }
 
   /** Resolves when every lane is empty (shutdown, tests). */
   async drained(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+    while (this.counts.size > 0) await this.nextSettled();
   }
 
-  private async limited(task: () => Promise<void>): Promise<void> {
-    while (this.running >= this.maxRunning) await new Promise<void>((resolve) => this.waitingToRun.push(resolve));
-    this.running++;
-    try {
-      await task();
-    } finally {
-      this.running--;
-      this.waitingToRun.shift()?.();
-    }
+  private nextSettled(): Promise<void> {
+    return new Promise((resolve) => this.wakeups.add(resolve));
   }
 
-  private done(channel: string, lane: string): void {
-    const inLane = (this.laneCounts.get(lane) ?? 1) - 1;
-    if (inLane <= 0) {
-      this.laneCounts.delete(lane);
-      this.tails.delete(lane);
-    } else {
-      this.laneCounts.set(lane, inLane);
-    }
-    const n = (this.counts.get(channel) ?? 1) - 1;
+  private count(channel: string, by: number): void {
+    const n = this.pending(channel) + by;
     if (n <= 0) this.counts.delete(channel);
     else this.counts.set(channel, n);
-    const waiting = this.idle.get(channel);
-    if (waiting) {
-      this.idle.delete(channel);
-      for (const resolve of waiting) resolve();
-    }
+    if (by > 0) return;
+    const waiting = [...this.wakeups];
+    this.wakeups.clear();
+    for (const wake of waiting) wake();
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEventName, DomainEvents, EVENT_EMITTER_OPTIONS } from '../common/events/domain-events';
 import { ContactsService } from '../contacts/contacts.service';
 import { RecordEventInput, WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { DomainEventWebhooks } from './domain-event-webhooks';
@@ -23,7 +24,7 @@ describe('DomainEventWebhooks', () => {
   beforeEach(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   async function build(outbox: FlakyOutbox) {
-    const events = new DomainEvents();
+    const events = new DomainEvents(new EventEmitter2(EVENT_EMITTER_OPTIONS));
     const moduleRef = await Test.createTestingModule({
       providers: [
         DomainEventWebhooks,

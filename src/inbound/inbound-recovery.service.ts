@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SweepScheduler } from '../common/scheduling/sweep-scheduler';
 import { AppConfig } from '../config/app-config';
 import { MessagesRepository } from '../messages/messages.repository';
 import { WebhookMetrics } from '../webhooks/webhook-metrics';
@@ -18,10 +19,8 @@ const MAX_PER_PASS = 5_000;
  *    dispatched) get their event and are marked dispatched.
  */
 @Injectable()
-export class InboundRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class InboundRecovery implements OnApplicationBootstrap {
   private readonly logger = new Logger(InboundRecovery.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -30,29 +29,12 @@ export class InboundRecovery implements OnApplicationBootstrap, OnApplicationShu
     private readonly pipeline: InboundPipeline,
     private readonly metrics: WebhookMetrics,
     private readonly config: AppConfig,
+    private readonly sweeps: SweepScheduler,
   ) {}
 
+  /** A pass at boot, then every sweep interval (never two at once; stopped before shutdown closes the database). */
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.webhooks.sweepIntervalMs);
-    this.timer.unref();
-    setImmediate(() => void this.tick());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.recover();
-    try {
-      await this.running;
-    } catch (err) {
-      this.logger.warn({ err }, 'Inbound recovery pass failed; next interval retries');
-    } finally {
-      this.running = undefined;
-    }
+    this.sweeps.every('inbound-recovery', this.config.webhooks.sweepIntervalMs, () => this.recover(), { runNow: true, logger: this.logger });
   }
 
   /** One pass; returns how many journal entries and messages it took up again. */

@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { SweepScheduler } from '../common/scheduling/sweep-scheduler';
 import { Connections } from '../database/connections';
 import { InboundPipeline } from '../inbound/inbound-pipeline';
 import { SendWorkers } from '../messages/pipeline/send-workers';
@@ -24,6 +25,8 @@ export const FORCE_EXIT_MS = 45_000;
  * while the database is open run here, explicitly, before `app.close()`:
  *
  * 1. HTTP: stop accepting, end keep-alive connections, let in-flight requests finish (bounded).
+ *    Sweepers stop too (no new pass; a pass in flight finishes), so none feeds the pipelines
+ *    drained next.
  * 2. Sessions: close each browser's event source, drain its events into the journal, detach;
  *    the final `session.status` (STOPPED) webhooks are recorded and enqueued.
  * 3. Inbound: journaled events applied (bounded; what is left stays journaled for the next boot).
@@ -59,7 +62,8 @@ export class GracefulShutdown {
       this.logger.log({ phase: name, outcome, ms: Date.now() - t0 }, 'Shutdown phase');
     };
     this.logger.log(`${signal}: shutting down`);
-    await phase('http', this.bounds.httpMs + 1_000, () => this.http.drain(this.bounds.httpMs));
+    const sweeps = this.optional(SweepScheduler);
+    await phase('http', this.bounds.httpMs + 1_000, () => Promise.all([this.http.drain(this.bounds.httpMs), sweeps?.stopAll()]));
     const sessions = this.optional(SessionManager);
     const pipeline = this.optional(InboundPipeline);
     if (sessions) await phase('sessions', this.bounds.sessionsMs, () => sessions.shutdown());

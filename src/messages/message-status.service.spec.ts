@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DomainEvent, DomainEventName, DomainEvents } from '../common/events/domain-events';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvent, DomainEventName, DomainEvents, EVENT_EMITTER_OPTIONS } from '../common/events/domain-events';
 import { MessageStatusPayload, MessageStatusService, previousStatusOf } from './message-status.service';
 import { MessageStatus, OutboundMessage, statusesBefore } from './message.types';
 import { MessagesRepository } from './messages.repository';
@@ -77,7 +78,7 @@ describe('MessageStatusService', () => {
   beforeEach(() => {
     messages = new FakeMessages();
     recorder = new FakeRecorder();
-    const events = new DomainEvents();
+    const events = new DomainEvents(new EventEmitter2(EVENT_EMITTER_OPTIONS));
     // As DomainEventWebhooks: both names are recorded under the same key.
     events.on(DomainEventName.MessageStatus, (e) => recorder.handle(e));
     events.on(DomainEventName.MessageStatusRepeated, (e) => recorder.handle(e));

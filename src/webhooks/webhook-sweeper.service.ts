@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { SweepScheduler } from '../common/scheduling/sweep-scheduler';
 import { AppConfig } from '../config/app-config';
 import { RedisClient } from '../redis/redis.module';
 import { WebhookEventsRepository } from './webhook-events.repository';
@@ -21,10 +22,8 @@ const MAX_CHECKED = 10_000;
  * touched; an active job of a killed process is BullMQ's (stalled-job recovery).
  */
 @Injectable()
-export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebhookSweeper implements OnApplicationBootstrap {
   private readonly logger = new Logger(WebhookSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
   private readonly lockKey: string;
   private nextRetention = 0;
 
@@ -34,32 +33,13 @@ export class WebhookSweeper implements OnApplicationBootstrap, OnApplicationShut
     private readonly redis: RedisClient,
     private readonly metrics: WebhookMetrics,
     private readonly config: AppConfig,
+    private readonly sweeps: SweepScheduler,
   ) {
     this.lockKey = `${config.storage.queuePrefix}:whsweep:lock`;
   }
 
   onApplicationBootstrap(): void {
-    const interval = this.config.webhooks.sweepIntervalMs;
-    this.timer = setInterval(() => void this.tick(), interval);
-    this.timer.unref();
-    setImmediate(() => void this.tick());
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.sweep();
-    try {
-      await this.running;
-    } catch (err) {
-      this.logger.warn({ err }, 'Webhook sweep failed; next interval retries');
-    } finally {
-      this.running = undefined;
-    }
+    this.sweeps.every('webhook-sweep', this.config.webhooks.sweepIntervalMs, () => this.sweep(), { runNow: true, logger: this.logger });
   }
 
   /** Hourly: the delivery log keeps finished events for WEBHOOK_LOG_RETENTION_DAYS. */

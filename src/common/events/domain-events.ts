@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
+import { EventEmitter2, EventEmitterModuleOptions } from '@nestjs/event-emitter';
 
 /**
  * The dotted event names modules publish. The same names are the public webhook
@@ -30,6 +30,8 @@ export const DomainEventName = {
 
 export type DomainEventName = (typeof DomainEventName)[keyof typeof DomainEventName];
 
+const NAMES: ReadonlySet<DomainEventName> = new Set(Object.values(DomainEventName));
+
 export interface DomainEvent<P = Record<string, unknown>> {
   name: DomainEventName;
   clientIdentifier: string;
@@ -40,6 +42,15 @@ export interface DomainEvent<P = Record<string, unknown>> {
 
 type Handler = (event: DomainEvent) => Promise<void> | void;
 
+/** What a registered handler reports to the bus: it never rejects, so every failure is seen. */
+type Outcome = { failed: false } | { failed: true; error: unknown };
+
+/**
+ * The options of the app's one EventEmitter2 (EventEmitterModule.forRoot). Dotted names are plain
+ * names here (no wildcard matching): `*` handlers are EventEmitter2's `onAny` listeners.
+ */
+export const EVENT_EMITTER_OPTIONS: EventEmitterModuleOptions = { wildcard: false, maxListeners: 50, ignoreErrors: false };
+
 /** Every handler that failed in `publishAndWait`, when more than one did. */
 export class DomainEventHandlersFailed extends AggregateError {
   constructor(event: DomainEventName, errors: unknown[]) {
@@ -49,7 +60,9 @@ export class DomainEventHandlersFailed extends AggregateError {
 }
 
 /**
- * In-process bus between modules. Handlers run after the publisher's own write is done.
+ * In-process bus between modules, over @nestjs/event-emitter's EventEmitter2 (the app's one
+ * in-process event mechanism). This class keeps the typed vocabulary and the two ways to publish.
+ * Handlers run after the publisher's own write is done, never inline in `publish`.
  * `publish` is fire and forget: durability comes from the stores (e.g. the webhook outbox),
  * never from this bus. A publisher whose own retry must cover its handlers' writes too (the
  * ack path: the journal entry stays until the `message.status` webhook is recorded) uses
@@ -57,34 +70,29 @@ export class DomainEventHandlersFailed extends AggregateError {
  */
 @Injectable()
 export class DomainEvents {
-  private readonly emitter = new EventEmitter({ captureRejections: false });
-  /** The same handlers, for publishAndWait (one entry per `on` call, like the emitter's listeners). */
-  private readonly handlers = new Map<DomainEventName | '*', Set<{ handler: Handler }>>();
   private readonly logger = new Logger(DomainEvents.name);
 
-  constructor() {
-    this.emitter.setMaxListeners(50);
-  }
+  constructor(private readonly emitter: EventEmitter2) {}
 
+  /** Subscribes `handler` to one name, or to every event with `*`; returns the unsubscribe. */
   on(name: DomainEventName | '*', handler: Handler): () => void {
-    const wrapped = (event: DomainEvent) => {
-      this.run(handler, event).catch((err: unknown) => this.logger.error({ err, event: event.name }, 'Domain event handler failed'));
-    };
-    this.emitter.on(name, wrapped);
-    const entry = { handler };
-    const set = this.handlers.get(name) ?? new Set<{ handler: Handler }>();
-    set.add(entry);
-    this.handlers.set(name, set);
-    return () => {
-      this.emitter.off(name, wrapped);
-      set.delete(entry);
-    };
+    if (name === '*') {
+      // The emitter also carries internal events of other shapes: `*` hears domain events only.
+      const any = (emitted: string | string[], event: DomainEvent) =>
+        NAMES.has(emitted as DomainEventName) ? this.run(handler, event) : Promise.resolve<Outcome>({ failed: false });
+      this.emitter.onAny(any);
+      return () => void this.emitter.offAny(any);
+    }
+    const listener = (event: DomainEvent) => this.run(handler, event);
+    this.emitter.on(name, listener);
+    return () => void this.emitter.off(name, listener);
   }
 
   /** Runs the handlers in the background; their failures are logged, never seen by the publisher. */
   publish(event: DomainEvent): void {
-    this.emitter.emit(event.name, event);
-    this.emitter.emit('*', event);
+    void this.outcomes(event).then((outcomes) => {
+      for (const o of outcomes) if (o.failed) this.logger.error({ err: o.error, event: event.name }, 'Domain event handler failed');
+    });
   }
 
   /**
@@ -93,15 +101,24 @@ export class DomainEvents {
    * an AppError, stays recognisable), with DomainEventHandlersFailed when several did.
    */
   async publishAndWait(event: DomainEvent): Promise<void> {
-    const handlers = [...(this.handlers.get(event.name) ?? []), ...(this.handlers.get('*') ?? [])];
-    const results = await Promise.allSettled(handlers.map((h) => this.run(h.handler, event)));
-    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+    const errors = (await this.outcomes(event)).flatMap((o) => (o.failed ? [o.error] : []));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new DomainEventHandlersFailed(event.name, errors);
   }
 
-  /** A handler that throws synchronously fails like one that rejects. */
-  private run(handler: Handler, event: DomainEvent): Promise<void> {
-    return Promise.resolve().then(() => handler(event));
+  /** `emitAsync` calls every listener at once; each resolves to its outcome (none rejects). */
+  private async outcomes(event: DomainEvent): Promise<Outcome[]> {
+    const outcomes = (await this.emitter.emitAsync(event.name, event)) as Outcome[] | false;
+    return outcomes || [];
+  }
+
+  /** A handler that throws synchronously fails like one that rejects; neither runs inline. */
+  private run(handler: Handler, event: DomainEvent): Promise<Outcome> {
+    return Promise.resolve()
+      .then(() => handler(event))
+      .then(
+        (): Outcome => ({ failed: false }),
+        (error: unknown): Outcome => ({ failed: true, error }),
+      );
   }
 }

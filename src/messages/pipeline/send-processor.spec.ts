@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { DomainEvent, DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvent, DomainEventName, DomainEvents, EVENT_EMITTER_OPTIONS } from '../../common/events/domain-events';
 import { MediaStore } from '../../media/media.store';
 import type { EngineSession } from '../../whatsapp/engine/messaging-engine.port';
 import { MessageStatusService } from '../message-status.service';
@@ -91,7 +92,7 @@ describe('SendProcessor: once WhatsApp accepted a message it is sent', () => {
         return { id: 'true_5521999990000@c.us_ABC', timestamp: 1_700_000_000 };
       },
     } as unknown as EngineSession;
-    const events = new DomainEvents();
+    const events = new DomainEvents(new EventEmitter2(EVENT_EMITTER_OPTIONS));
     events.on(DomainEventName.MessageStatus, (e) => void statuses.push(e));
     const moduleRef = await Test.createTestingModule({
       providers: [

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConnectionOptions, Job, Worker } from 'bullmq';
 import { DomainEvent, DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { SweepScheduler } from '../../common/scheduling/sweep-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { RedisClient } from '../../redis/redis.module';
 import { MessagesRepository } from '../messages.repository';
@@ -22,6 +23,7 @@ const SWEEP_GRACE_MS = 10_000;
 const STUCK_SENDING_MS = 3 * SEND_TIMEOUT_MS;
 const SWEEP_INTERVAL_MS = 30_000;
 const SWEEP_BATCH = 500;
+const SEND_SWEEP = 'send-sweep';
 
 /**
  * Runs the send worker of each channel whose WhatsApp session is READY in this process, and only
@@ -34,7 +36,6 @@ const SWEEP_BATCH = 500;
 export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SendWorkers.name);
   private readonly running = new Map<string, Running>();
-  private timer?: NodeJS.Timeout;
   private stopListening?: () => void;
   private closing = false;
 
@@ -45,12 +46,12 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
     private readonly repository: MessagesRepository,
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
+    private readonly sweeps: SweepScheduler,
   ) {}
 
   onModuleInit(): void {
     this.stopListening = this.events.on(DomainEventName.SessionStatus, (event) => this.onSessionStatus(event));
-    this.timer = setInterval(() => this.sweepAll(), SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.sweeps.every(SEND_SWEEP, SWEEP_INTERVAL_MS, () => this.sweepAll(), { logger: this.logger });
   }
 
   /** Channels with a running worker here (tests, metrics). */
@@ -94,7 +95,7 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
     entry.worker.on('failed', (job, err) => this.logger.warn({ channelId, jobId: job?.id, err: err.message }, 'Send job failed'));
     this.running.set(channelId, entry);
     this.logger.log({ channelId, pacingMs: pacing }, 'Send worker started');
-    this.sweep(channelId, 0);
+    void this.sweep(channelId, 0);
   }
 
   async stop(channelId: string): Promise<void> {
@@ -106,19 +107,23 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
     this.logger.log({ channelId }, 'Send worker stopped');
   }
 
-  private sweepAll(): void {
-    for (const channelId of this.running.keys()) this.sweep(channelId, SWEEP_GRACE_MS);
+  private async sweepAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((channelId) => this.sweep(channelId, SWEEP_GRACE_MS)));
   }
 
-  /** Re-enqueues queued messages of the channel that have no job (oldest first). */
-  private sweep(channelId: string, graceMs: number): void {
+  /**
+   * Re-enqueues queued messages of the channel that have no job (oldest first). One sweep per
+   * channel at a time: a call while one runs waits for that one.
+   */
+  private sweep(channelId: string, graceMs: number): Promise<void> {
     const entry = this.running.get(channelId);
-    if (!entry || entry.sweeping) return;
-    entry.sweeping = this.sweepNow(channelId, graceMs)
+    if (!entry) return Promise.resolve();
+    entry.sweeping ??= this.sweepNow(channelId, graceMs)
       .catch((err: unknown) => this.logger.warn({ err, channelId }, 'Send sweep failed'))
       .finally(() => {
         entry.sweeping = undefined;
       });
+    return entry.sweeping;
   }
 
   private async sweepNow(channelId: string, graceMs: number): Promise<void> {
@@ -142,7 +147,7 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     this.stopListening?.();
-    if (this.timer) clearInterval(this.timer);
+    await this.sweeps.stop(SEND_SWEEP);
     await Promise.all([...this.running.keys()].map((channelId) => this.stop(channelId)));
   }
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
 import { FakeMessagingEngine } from '../engine/fake/fake-engine';
 import { InboundEngineEvent } from '../engine/messaging-engine.port';
 import {
@@ -10,7 +11,6 @@ import {
   SessionStatus,
   StatusChange,
 } from './channel-session';
-import { StartLimiter } from './start-limiter';
 
 const OPTIONS: ChannelSessionOptions = {
   ...DEFAULT_SESSION_OPTIONS,
@@ -24,7 +24,7 @@ const OPTIONS: ChannelSessionOptions = {
   logoutQrGraceMs: 1_500,
 };
 
-function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2), channelId = 'c1') {
+function build(engine = new FakeMessagingEngine(), limiter = new Semaphore(2), channelId = 'c1') {
   const persisted: SessionStatus[] = [];
   const changes: StatusChange[] = [];
   const delivered: InboundEngineEvent[] = [];
@@ -44,7 +44,7 @@ function build(engine = new FakeMessagingEngine(), limiter = new StartLimiter(2)
         await new Promise((r) => setTimeout(r, 5));
         delivered.push(e);
       },
-      acquireStartPermit: () => limiter.acquire(),
+      acquireStartPermit: async () => (await limiter.acquire())[1],
       acquireLease: async () => leaseFree.value,
       releaseLease: async () => void calls.releaseLease++,
       removeAuthData: async () => void calls.removeAuthData++,
@@ -329,7 +329,7 @@ describe('ChannelSession state machine', () => {
 
   it('bounds concurrent starts: the next browser launches when one reaches QR or READY', async () => {
     const engine = new FakeMessagingEngine();
-    const limiter = new StartLimiter(1);
+    const limiter = new Semaphore(1);
     engine.hangNextStarts = 1;
     const a = build(engine, limiter, 'a');
     const b = build(engine, limiter, 'b');

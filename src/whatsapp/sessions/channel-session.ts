@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Mutex } from 'async-mutex';
 import type {
   EngineListener,
   EngineSession,
@@ -6,7 +7,7 @@ import type {
   MessagingEngine,
   SessionSpec,
 } from '../engine/messaging-engine.port';
-import { Mutex, withTimeout } from './mutex';
+import { withDeadline } from './with-deadline';
 import { canTransition, isActive, SessionReason, SessionState } from './session-state';
 
 /** A channel's session as this process sees it. */
@@ -115,6 +116,7 @@ export class ChannelSession {
   private status: SessionStatus;
   private engineSession?: EngineSession;
   private generation = 0;
+  /** async-mutex: FIFO, so commands run in the order they were given. */
   private readonly lock = new Mutex();
   private watchdog?: NodeJS.Timeout;
   private qrDeadline?: NodeJS.Timeout;
@@ -125,8 +127,10 @@ export class ChannelSession {
   private qrWaitStartedAt?: number;
   private failures = 0;
   private releasePermit?: () => void;
-  private events: Promise<void> = Promise.resolve();
-  private writes: Promise<void> = Promise.resolve();
+  /** Engine events reach the sink one at a time, in the order WhatsApp Web handed them over. */
+  private readonly events = new Mutex();
+  /** Status writes are stored one at a time, in order. */
+  private readonly writes = new Mutex();
   private readonly waiters = new Set<() => void>();
   private detached = false;
 
@@ -174,7 +178,7 @@ export class ChannelSession {
 
   /** Starts the browser (idempotent). Rejects with LeaseUnavailableError when another process owns the session. */
   start(reason: string = SessionReason.REQUESTED): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       if (this.engineSession && isActive(this.status.state)) return;
       this.clearRestart();
       await this.teardown();
@@ -187,7 +191,7 @@ export class ChannelSession {
   }
 
   stop(reason: string = SessionReason.REQUESTED, keepAutoStart = false): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       this.clearRestart();
       await this.teardown();
       this.qrWaitStartedAt = undefined;
@@ -197,7 +201,7 @@ export class ChannelSession {
   }
 
   restart(reason: string = SessionReason.REQUESTED): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       this.clearRestart();
       await this.teardown();
       if (this.status.state !== 'STOPPED') this.setState('STOPPED', reason, {});
@@ -213,13 +217,13 @@ export class ChannelSession {
 
   /** Unlinks the device: the next start needs a new scan. */
   logout(reason: string = SessionReason.LOGGED_OUT_BY_REQUEST): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       this.clearRestart();
       const session = this.engineSession;
       if (session && this.status.state === 'READY') {
         this.detachEngine();
         try {
-          await withTimeout(session.logout(), this.options.stopTimeoutMs, 'logout timed out');
+          await withDeadline(session.logout(), this.options.stopTimeoutMs, 'logout timed out');
         } catch (err) {
           this.logger.warn({ err }, 'Logout through WhatsApp Web failed; removing the link locally');
         }
@@ -279,9 +283,9 @@ export class ChannelSession {
     });
   }
 
-  /** Resolves once every status write so far is stored. */
+  /** Resolves once every status write is stored (none queued, none running). */
   flushed(): Promise<void> {
-    return this.writes;
+    return this.writes.waitForUnlock();
   }
 
   // ------------------------------------------------------------------------------ lifecycle
@@ -380,8 +384,8 @@ export class ChannelSession {
       onEvent: (event) => {
         const session = source.session;
         if (!session) return;
-        this.events = this.events
-          .then(() => this.hooks.event(session, event))
+        this.events
+          .runExclusive(() => this.hooks.event(session, event))
           .catch((err: unknown) => this.logger.error({ err, type: event.type }, 'Inbound event handler failed'));
       },
     };
@@ -392,7 +396,7 @@ export class ChannelSession {
    * after a capped exponential backoff, or give up after `maxRestarts` in a row.
    */
   private fail(generation: number, reason: string, detail: string): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       if (generation !== this.generation) return;
       await this.teardown();
       this.failures++;
@@ -407,7 +411,7 @@ export class ChannelSession {
       this.setState(next, reason, { retryAt, qr: undefined, qrExpiresAt: undefined });
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
-        void this.lock.run(async () => {
+        void this.lock.runExclusive(async () => {
           if (this.engineSession || (this.status.state !== 'DISCONNECTED' && this.status.state !== 'FAILED')) return;
           if (await this.hooks.acquireLease().catch(() => false)) this.launch(SessionReason.RESTARTING);
           else this.leaseLost();
@@ -417,7 +421,7 @@ export class ChannelSession {
   }
 
   private qrTimedOut(generation: number): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       if (generation !== this.generation || this.status.state !== 'QR') return;
       await this.teardown();
       this.qrWaitStartedAt = undefined;
@@ -442,7 +446,7 @@ export class ChannelSession {
   private finishPhoneLogout(generation: number): Promise<void> {
     if (this.pendingLogoutGeneration !== generation) return Promise.resolve();
     clearTimeout(this.logoutTimer);
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       if (this.pendingLogoutGeneration !== generation) return;
       await this.teardown();
       await this.hooks.releaseLease();
@@ -451,7 +455,7 @@ export class ChannelSession {
 
   /** The phone removed this device (UNPAIRED): the library already closes the browser. */
   private unlinked(generation: number, reason: string): Promise<void> {
-    return this.lock.run(async () => {
+    return this.lock.runExclusive(async () => {
       if (generation !== this.generation) return;
       await this.teardown();
       await this.hooks.removeAuthData();
@@ -490,19 +494,16 @@ export class ChannelSession {
   /** Closes the browser, then waits until every event it handed over reached the sink. */
   private async stopEngine(session: EngineSession): Promise<void> {
     try {
-      await withTimeout(session.stop(), this.options.stopTimeoutMs, 'stop timed out');
+      await withDeadline(session.stop(), this.options.stopTimeoutMs, 'stop timed out');
     } catch (err) {
       this.logger.warn({ err }, 'Closing the browser failed');
     }
     await this.drained();
   }
 
-  /** Resolves once every engine event handed over so far was given to the sink. */
-  async drained(): Promise<void> {
-    for (let tail = this.events; ; tail = this.events) {
-      await tail;
-      if (tail === this.events) return;
-    }
+  /** Resolves once every engine event handed over was given to the sink (none queued, none running). */
+  drained(): Promise<void> {
+    return this.events.waitForUnlock();
   }
 
   private freePermit(): void {
@@ -563,8 +564,8 @@ export class ChannelSession {
 
   private emit(kind: StatusChangeKind, previousState: SessionState): void {
     const status = this.snapshot();
-    this.writes = this.writes
-      .then(() => this.hooks.persist(status))
+    this.writes
+      .runExclusive(() => this.hooks.persist(status))
       .catch((err: unknown) => this.logger.error({ err }, 'Could not store the session status'));
     try {
       this.hooks.changed({ kind, previousState, status });

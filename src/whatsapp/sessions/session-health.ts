@@ -1,8 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { Counter, Gauge } from 'prom-client';
 import { ReadinessRegistry } from '../../health/readiness.registry';
 import { MetricsService } from '../../metrics/metrics.service';
-import { SessionManager } from './session-manager';
+import type { StatusChange } from './channel-session';
+import { SESSION_CHANGED, SessionManager } from './session-manager';
 import { SESSION_STATES } from './session-state';
 
 /**
@@ -16,6 +18,8 @@ import { SESSION_STATES } from './session-state';
  */
 @Injectable()
 export class SessionHealth implements OnModuleInit {
+  private transitions?: Counter<'state' | 'reason'>;
+
   constructor(
     private readonly manager: SessionManager,
     private readonly metrics: MetricsService,
@@ -34,21 +38,23 @@ export class SessionHealth implements OnModuleInit {
         for (const state of SESSION_STATES) this.set({ state }, counts[state]);
       },
     });
-    const transitions = new Counter({
+    this.transitions = new Counter({
       name: 'whatsapp_session_transitions_total',
       help: 'WhatsApp Web session state changes in this process, by new state and reason',
       labelNames: ['state', 'reason'] as const,
       registers: [this.metrics.registry],
     });
-    manager.onChange((change) => {
-      if (change.kind !== 'state' || change.previousState === change.status.state) return;
-      // The reason's leading word only: detail text would make the label set unbounded.
-      const reason = /^[A-Z_]+/.exec(change.status.reason ?? '')?.[0] ?? 'NONE';
-      transitions.inc({ state: change.status.state, reason });
-    });
     this.readiness.register('sessions', async () => ({
       up: true,
       details: { engine: manager.engineName, restoring: manager.isRestoring(), ...manager.countsByState() },
     }));
+  }
+
+  @OnEvent(SESSION_CHANGED)
+  countTransition(change: StatusChange): void {
+    if (change.kind !== 'state' || change.previousState === change.status.state) return;
+    // The reason's leading word only: detail text would make the label set unbounded.
+    const reason = /^[A-Z_]+/.exec(change.status.reason ?? '')?.[0] ?? 'NONE';
+    this.transitions?.inc({ state: change.status.state, reason });
   }
 }

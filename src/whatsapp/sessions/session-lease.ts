@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../../config/app-config';
 import { RedisClient } from '../../redis/redis.module';
+import { KeyedMutex } from '../../store/keyed-mutex';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -25,7 +26,8 @@ export class SessionLease implements OnApplicationShutdown {
   readonly ownerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly logger = new Logger(SessionLease.name);
   private readonly held = new Map<string, { renewedAt: number }>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  /** Lease operations of one channel take turns (an acquire never interleaves with a release). */
+  private readonly turns = new KeyedMutex();
   private timer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private onLost: LeaseLostHandler = () => undefined;
@@ -48,20 +50,9 @@ export class SessionLease implements OnApplicationShutdown {
     return this.prefix + channelId;
   }
 
-  /** Runs lease operations of one channel one at a time (an acquire never interleaves with a release). */
-  private serial<T>(channelId: string, task: () => Promise<T>): Promise<T> {
-    const run = (this.chains.get(channelId) ?? Promise.resolve()).then(task, task);
-    const tail = run.catch(() => undefined);
-    this.chains.set(channelId, tail);
-    void tail.then(() => {
-      if (this.chains.get(channelId) === tail) this.chains.delete(channelId);
-    });
-    return run;
-  }
-
   /** True when this process now holds (or already held) the channel's lease. */
   acquire(channelId: string): Promise<boolean> {
-    return this.serial(channelId, () => this.doAcquire(channelId));
+    return this.turns.run(channelId, () => this.doAcquire(channelId));
   }
 
   private async doAcquire(channelId: string): Promise<boolean> {
@@ -89,7 +80,7 @@ export class SessionLease implements OnApplicationShutdown {
   }
 
   release(channelId: string): Promise<void> {
-    return this.serial(channelId, () => this.doRelease(channelId));
+    return this.turns.run(channelId, () => this.doRelease(channelId));
   }
 
   private async doRelease(channelId: string): Promise<void> {
@@ -105,7 +96,7 @@ export class SessionLease implements OnApplicationShutdown {
 
   /** Renews every held lease once; exposed for tests. */
   async renewAll(): Promise<void> {
-    await Promise.all([...this.held.keys()].map((channelId) => this.serial(channelId, () => this.renew(channelId))));
+    await Promise.all([...this.held.keys()].map((channelId) => this.turns.run(channelId, () => this.renew(channelId))));
     if (this.held.size === 0) this.stopTimer();
   }
 
@@ -139,7 +130,7 @@ export class SessionLease implements OnApplicationShutdown {
   /**
    * The safety rule by the clock: a lease not renewed within SAFE_FRACTION of its TTL is given up,
    * whether or not the renewal ever got an answer (a stopped Redis keeps the socket open and a
-   * renewal can hang; its serial chain must not hold the rule up).
+   * renewal can hang; its turn on the channel must not hold the rule up).
    */
   private checkDeadlines(): void {
     const now = Date.now();

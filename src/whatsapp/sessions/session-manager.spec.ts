@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppError } from '../../common/errors/app-error';
 import { DomainEvent, DomainEvents } from '../../common/events/domain-events';
+import { SweepScheduler } from '../../common/scheduling/sweep-scheduler';
 import { AppConfig } from '../../config/app-config';
 import { FakeMessagingEngine } from '../engine/fake/fake-engine';
 import { InboundEventSink } from '../engine/inbound-sink.port';
@@ -58,6 +61,7 @@ function build(channels: string[], sink?: InboundEventSink) {
   const engine = new FakeMessagingEngine();
   const repo = new MemoryRepo();
   const lease = new MemoryLease();
+  const registry = new SchedulerRegistry();
   const events: DomainEvent[] = [];
   const shutdown = jest.fn(async () => undefined);
   engine.shutdown = shutdown;
@@ -91,9 +95,11 @@ function build(channels: string[], sink?: InboundEventSink) {
     { publishAndWait: async (e: DomainEvent) => void events.push(e) } as unknown as DomainEvents,
     bus,
     moduleRef,
+    new SweepScheduler(registry),
+    new EventEmitter2(),
   );
   built.push(sut);
-  return { sut, engine, repo, lease, events, shutdown, refs };
+  return { sut, engine, repo, lease, events, shutdown, refs, registry };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -154,6 +160,31 @@ describe('SessionManager', () => {
     lease.keys.delete('c');
     await sut.restoreAll('adopt');
     expect(engine.created.map((s) => s.channelId)).toEqual(['a', 'c']);
+  });
+
+  it('after the boot restore, adopts orphans every lease TTL through the scheduler, and stops adopting at shutdown', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const { sut, engine, repo, lease, registry } = build(['a', 'c']);
+      await repo.write(ACC, 'c', { state: 'READY', linked: true, autoStart: true });
+      lease.keys.set('c', 'other');
+      await sut.onApplicationBootstrap();
+      while (sut.isRestoring()) await flush();
+      expect(registry.getIntervals()).toEqual(['whatsapp-session-adoption']);
+      expect(engine.created).toEqual([]);
+
+      lease.keys.delete('c'); // its owner died
+      await jest.advanceTimersByTimeAsync(2_999);
+      expect(engine.created).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      while (sut.isRestoring()) await flush();
+      expect(engine.created.map((s) => s.channelId)).toEqual(['c']);
+
+      await sut.beforeApplicationShutdown();
+      expect(registry.getIntervals()).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('hands engine events to the app’s sink, in order', async () => {

@@ -8,10 +8,13 @@ import {
   Optional,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Semaphore } from 'async-mutex';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors/app-error';
 import { DomainEventName, DomainEvents } from '../../common/events/domain-events';
+import { SweepScheduler } from '../../common/scheduling/sweep-scheduler';
 import { BackgroundContext } from '../../common/logging/background-context';
 import { AppConfig } from '../../config/app-config';
 import { EngineContext, InboundEventSink } from '../engine/inbound-sink.port';
@@ -32,10 +35,18 @@ import { SessionLease } from './session-lease';
 import { isActive, SessionReason, SessionState } from './session-state';
 import { SessionStatusBus } from './session-status-bus';
 import { SessionsRepository } from './sessions.repository';
-import { StartLimiter } from './start-limiter';
 
 /** Overrides of the state machine's timings (tests); production uses config + defaults. */
 export const SESSION_OPTIONS = Symbol('SESSION_OPTIONS');
+
+/**
+ * Every local status change (a StatusChange), on the app's EventEmitter2 (metrics listen with
+ * `@OnEvent`). Internal: not a DomainEventName, never a webhook.
+ */
+export const SESSION_CHANGED = 'whatsapp.session.changed';
+
+/** The adoption pass's name in the scheduler registry. */
+const ADOPTION = 'whatsapp-session-adoption';
 
 /** Where a channel's session runs, as far as this process can tell. */
 export type SessionOwnership = 'local' | 'remote' | 'none';
@@ -62,13 +73,12 @@ class LoggingInboundSink extends InboundEventSink {
 export class SessionManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionManager.name);
   private readonly sessions = new Map<string, ChannelSession>();
-  private readonly limiter: StartLimiter;
+  /** Bounds how many browsers launch at once (a launch and first page load are the expensive part). */
+  private readonly starts: Semaphore;
   private readonly options: ChannelSessionOptions;
   private sink?: InboundEventSink;
   private closing = false;
   private restoring?: Promise<void>;
-  private adoptionTimer?: NodeJS.Timeout;
-  private readonly listeners = new Set<(change: StatusChange) => void>();
   private readonly publications = new Set<Promise<void>>();
   private shuttingDown?: Promise<void>;
 
@@ -81,10 +91,12 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly events: DomainEvents,
     private readonly bus: SessionStatusBus,
     private readonly moduleRef: ModuleRef,
+    private readonly sweeps: SweepScheduler,
+    private readonly emitter: EventEmitter2,
     @Optional() @Inject(SESSION_OPTIONS) overrides?: Partial<ChannelSessionOptions>,
     @Optional() private readonly background?: BackgroundContext,
   ) {
-    this.limiter = new StartLimiter(config.whatsapp.maxConcurrentStarts);
+    this.starts = new Semaphore(config.whatsapp.maxConcurrentStarts);
     this.options = {
       ...DEFAULT_SESSION_OPTIONS,
       readyTimeoutMs: config.whatsapp.readyTimeoutMs,
@@ -110,12 +122,6 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   isRestoring(): boolean {
     return this.restoring !== undefined;
-  }
-
-  /** Observes every local change (metrics). */
-  onChange(listener: (change: StatusChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   dataDirOf(channelId: string): string {
@@ -262,7 +268,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         persist: (status) => this.persist(status),
         changed: (change) => this.changed(change),
         event: (session, event) => this.deliver(ctx, event, session),
-        acquireStartPermit: () => this.limiter.acquire(),
+        acquireStartPermit: async () => (await this.starts.acquire())[1],
         acquireLease: () => this.lease.acquire(channelId),
         releaseLease: () => this.lease.release(channelId),
         removeAuthData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
@@ -292,7 +298,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const { status, previousState } = change;
     if (status.reason === SessionReason.LEASE_LOST) {
       // Another process owns the session now and reports its states itself.
-      for (const listener of this.listeners) listener(change);
+      this.emitter.emit(SESSION_CHANGED, change);
       return;
     }
     if (change.kind === 'state' && previousState !== status.state) {
@@ -312,7 +318,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       }));
     }
     this.bus.publish(change);
-    for (const listener of this.listeners) listener(change);
+    this.emitter.emit(SESSION_CHANGED, change);
   }
 
   /**
@@ -419,14 +425,16 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 
   private scheduleAdoption(): void {
-    if (this.closing || this.adoptionTimer) return;
-    this.adoptionTimer = setInterval(() => {
-      if (this.restoring || this.closing) return;
-      this.restoring = this.restoreAll('adopt')
-        .catch((err: unknown) => this.logger.error({ err }, 'Adopting orphaned sessions failed'))
-        .finally(() => (this.restoring = undefined));
-    }, Math.max(2_000, this.config.whatsapp.leaseTtlMs));
-    this.adoptionTimer.unref();
+    if (this.closing || this.sweeps.isScheduled(ADOPTION)) return;
+    this.sweeps.every(ADOPTION, Math.max(2_000, this.config.whatsapp.leaseTtlMs), () => this.adopt(), { logger: this.logger });
+  }
+
+  private async adopt(): Promise<void> {
+    if (this.restoring || this.closing) return;
+    this.restoring = this.restoreAll('adopt')
+      .catch((err: unknown) => this.logger.error({ err }, 'Adopting orphaned sessions failed'))
+      .finally(() => (this.restoring = undefined));
+    await this.restoring;
   }
 
   beforeApplicationShutdown(): Promise<void> {
@@ -445,7 +453,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   private async stopAll(): Promise<void> {
     this.closing = true;
-    clearInterval(this.adoptionTimer);
+    // Not awaited here: a pass in flight sees `closing` and ends; `this.restoring` is awaited below.
+    void this.sweeps.stop(ADOPTION);
     this.bus.close();
     const sessions = [...this.sessions.values()];
     await Promise.all(
