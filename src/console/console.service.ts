@@ -85,7 +85,6 @@ export class ConsoleService {
       platform: slug,
       type: DomainEventName.WebhookTest,
       data: { test: true, requestedAt, ...(note ? { note } : {}) },
-      knownNew: true,
     });
   }
 

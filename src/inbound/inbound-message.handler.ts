@@ -96,7 +96,6 @@ export class InboundMessageHandler {
       type: DomainEventName.MessageReceived,
       chatId: message.chatId,
       data: messageReceivedData(message, c, this.linker(message.clientIdentifier)),
-      knownNew: created,
     });
     // Not awaited (the marks are group-committed every few hundred ms): a mark lost in a crash
     // leaves the message pending, and recovery finds its event already recorded and marks it then.

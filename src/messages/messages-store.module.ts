@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { MessageKeysMigration } from './message-keys.migration';
 import { MessageStatusService } from './message-status.service';
 import { MessagesRepository } from './messages.repository';
-import { MessageKey, MessageKeySchema } from './schemas/message-key.schema';
 import { Message, MessageSchema } from './schemas/message.schema';
 
 /**
@@ -10,13 +10,8 @@ import { Message, MessageSchema } from './schemas/message.schema';
  * pipeline imports this module to store messages and apply acks, the send pipeline builds on it.
  */
 @Module({
-  imports: [
-    MongooseModule.forFeature([
-      { name: Message.name, schema: MessageSchema },
-      { name: MessageKey.name, schema: MessageKeySchema },
-    ]),
-  ],
-  providers: [MessagesRepository, MessageStatusService],
+  imports: [MongooseModule.forFeature([{ name: Message.name, schema: MessageSchema }])],
+  providers: [MessagesRepository, MessageStatusService, MessageKeysMigration],
   exports: [MessagesRepository, MessageStatusService],
 })
 export class MessagesStoreModule {}

@@ -1,7 +1,9 @@
-import { getModelToken } from '@nestjs/mongoose';
 import { MediaStore } from '../../src/media/media.store';
 import { MessageStatusService } from '../../src/messages/message-status.service';
 import { MessagesRepository } from '../../src/messages/messages.repository';
+import { StoreAdapter } from '../../src/store/store-adapter';
+import { StoreMigrations } from '../../src/store/store-migrations';
+import { MESSAGE_KEYS_MIGRATION, MessageKeysMigration } from '../../src/messages/message-keys.migration';
 import { DomainEvent, DomainEvents } from '../../src/common/events/domain-events';
 import { ApiClient } from '../harness/http';
 import { startTestApp, TestApp } from '../harness/test-app';
@@ -39,20 +41,17 @@ describe('MessagesRepository and MediaStore', () => {
     ...extra,
   });
 
+  it('finishes the message_keys migration at once on a new database', async () => {
+    await t.app.get(MessageKeysMigration, { strict: false }).finished();
+    expect(await t.app.get(StoreMigrations, { strict: false }).isDone(MESSAGE_KEYS_MIGRATION)).toBe(true);
+  });
+
   it('stores an inbound message once per WhatsApp id, even when inserted concurrently', async () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => repo.insertInbound(ACC, inbound('false_5521999999999@c.us_AAA'))));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results[0].message).toMatchObject({ direction: 'inbound', clientIdentifier: ACC, body: 'hello' });
     expect(await repo.findByWaId('other-account', CH, 'false_5521999999999@c.us_AAA')).toBeUndefined();
-  });
-
-  it('completes a store cut off between its key and its message', async () => {
-    const keys = t.app.get(getModelToken('MessageKey'), { strict: false });
-    await keys.create({ _id: `${CH}:false_x@c.us_CUT`, messageId: '64ef5c84f9deb13269659aaa', clientIdentifier: ACC });
-    const res = await repo.insertInbound(ACC, inbound('false_x@c.us_CUT', { chatId: 'x@c.us' }));
-    expect(res).toMatchObject({ created: true, message: { id: '64ef5c84f9deb13269659aaa', waMessageId: 'false_x@c.us_CUT' } });
-    expect((await repo.findByWaId(ACC, CH, 'false_x@c.us_CUT'))!.id).toBe('64ef5c84f9deb13269659aaa');
   });
 
   it('returns the first message for a repeated idempotency key', async () => {
@@ -100,6 +99,23 @@ describe('MessagesRepository and MediaStore', () => {
     expect(echo).toMatchObject({ created: false, message: { id: message.id, waMessageId: 'true_echo@c.us_CCC' } });
     const again = await repo.insertInbound(ACC, inbound('true_echo@c.us_CCC', { chatId: 'echo@c.us', fromMe: true, body: 'echo me' }));
     expect(again.message.id).toBe(message.id);
+  });
+
+  it('replaces an echo stored as a copy when the send links its WhatsApp id, never an API send', async () => {
+    const wa = 'true_copy@c.us_EEE';
+    const copy = await repo.insertInbound(ACC, inbound(wa, { chatId: 'copy@c.us', fromMe: true, body: 'typed', status: 'sent' }));
+    expect(copy.created).toBe(true);
+    const send = (body: string) => repo.insertOutbound(ACC, { channelId: CH, chatId: 'copy@c.us', isGroup: false, kind: 'text', body, timestamp: new Date(), outbound: { op: 'send' } });
+    const { message: ours } = await send('typed');
+    await repo.claimForSending(ACC, CH, ours.id, 1);
+    await status.markSent(ours, wa);
+    expect(await repo.findById(ACC, copy.message.id)).toBeUndefined();
+    expect(await repo.findByWaId(ACC, CH, wa)).toMatchObject({ id: ours.id, status: 'sent' });
+    const { message: other } = await send('other');
+    await repo.claimForSending(ACC, CH, other.id, 1);
+    const err = await repo.markSent(ACC, CH, other.id, wa).catch((e: unknown) => e);
+    expect(t.app.get(StoreAdapter, { strict: false }).isUniqueViolation(err)).toBe(true);
+    expect((await repo.findByWaId(ACC, CH, wa))!.id).toBe(ours.id);
   });
 
   it('records revokes, edits and reactions, reporting no-change as undefined', async () => {

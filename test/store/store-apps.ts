@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, Provider } from '@nestjs/common';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import { Test } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
@@ -17,8 +17,12 @@ import { testEnv } from '../harness/test-app';
  * A server's store stack without the rest of the app: its own MongoDB connection, its own Redis
  * connection and its own StoreAdapter, as each server process has. `inProcessLockOnly` puts the
  * old kind of lock (a mutex map in this process) under the same DI token, to show what it loses.
+ * `imports`/`providers` add the repository under test (e.g. a model and its repository).
  */
-export async function startStoreApp(database: string, opts: { inProcessLockOnly?: boolean } = {}): Promise<INestApplicationContext> {
+export async function startStoreApp(
+  database: string,
+  opts: { inProcessLockOnly?: boolean; imports?: DynamicModule[]; providers?: Provider[] } = {},
+): Promise<INestApplicationContext> {
   const config = loadConfig(testEnv(database, { QUEUE_PREFIX: database }));
   const connections = new Connections(config.storage.mongodbUri!, config.storage.redisUrl!);
   let builder = Test.createTestingModule({
@@ -27,7 +31,9 @@ export async function startStoreApp(database: string, opts: { inProcessLockOnly?
       MongooseModule.forRoot(connections.mongodbUri, { retryWrites: false }),
       RedisModule.forRoot(connections, config.storage.queuePrefix),
       StoreModule.forRoot(),
+      ...(opts.imports ?? []),
     ],
+    providers: opts.providers ?? [],
   });
   if (opts.inProcessLockOnly)
     builder = builder.overrideProvider(StoreAdapter).useFactory({

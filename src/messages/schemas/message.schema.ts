@@ -32,9 +32,13 @@ const OutboundSchema = new MongooseSchema(
 
 /**
  * Every message of every chat, both directions (one history per conversation and contact).
- * `waKey` (= channelId:waMessageId) makes inbound storage idempotent; `idemKey`
- * (= clientIdentifier:Idempotency-Key) makes retried API sends idempotent. Both unique and
- * sparse: documents without the field are many (checked on FerretDB and MongoDB).
+ * `waKey` (= channelId:waMessageId) is the lookup by WhatsApp id and makes inbound storage
+ * idempotent; `idemKey` (= idem:clientIdentifier:Idempotency-Key) makes retried API sends
+ * idempotent. Each is a unique sparse single-field index: MongoDB leaves documents without the
+ * field out of it; FerretDB 1.24 drops the `sparse` flag but its unique index lets any number of
+ * documents lack the field too. On both an explicit null is a value, so the fields are set or
+ * absent, never null (test/messages/message-store-legacy.e2e-spec.ts). A compound unique index
+ * would not do: MongoDB indexes a missing field as null there, and FerretDB has no partial index.
  */
 @Schema({ collection: 'messages', timestamps: true })
 export class Message {
