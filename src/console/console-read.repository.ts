@@ -120,16 +120,13 @@ export class ConsoleReadRepository {
     return docs.map((d: Doc) => ({ direction: d.direction, createdAt: d.createdAt }));
   }
 
-  /** Every webhook delivery attempt of the account since a time (open and finished events). */
+  /** Every webhook delivery attempt of the account since a time (open and finished events: one collection). */
   async attempts(clientIdentifier: string, since: Date, channelId?: string): Promise<AttemptRow[]> {
     const filter: Doc = { clientIdentifier, updatedAt: { $gte: since }, ...(channelId ? { channelId } : {}) };
     const project = { platform: 1, channelId: 1, attempts: 1 };
-    const [open, finished] = await Promise.all([
-      this.connection.collection('webhook_outbox').find(filter).project(project).toArray(),
-      this.connection.collection('webhook_events').find(filter).project(project).toArray(),
-    ]);
+    const events = await this.connection.collection('webhook_events').find(filter).project(project).toArray();
     const rows: AttemptRow[] = [];
-    for (const e of [...open, ...finished] as Doc[])
+    for (const e of events as Doc[])
       for (const a of (e.attempts ?? []) as Doc[])
         if (a.at >= since)
           rows.push({ platform: e.platform, channelId: e.channelId, at: new Date(a.at), latencyMs: a.latencyMs ?? 0, ok: a.outcome === 'delivered' });

@@ -32,6 +32,25 @@ describe('ChatSequencer', () => {
     expect(repo.calls).toBe(1);
   });
 
+  it('fails only the caller whose reservation failed; the next caller of the chat reserves again', async () => {
+    const repo = new FakeCounters();
+    const reserve = repo.reserve.bind(repo);
+    let failNext = true;
+    repo.reserve = async (key: string, count: number) => {
+      if (failNext) {
+        failNext = false;
+        repo.calls++;
+        throw new Error('store unavailable');
+      }
+      return reserve(key, count);
+    };
+    const sut = new ChatSequencer(repo as unknown as ChatSequencesRepository);
+    const [first, second] = await Promise.allSettled([sut.next('ch', 'a@c.us'), sut.next('ch', 'a@c.us')]);
+    expect(first).toMatchObject({ status: 'rejected', reason: new Error('store unavailable') });
+    expect(second).toEqual({ status: 'fulfilled', value: 1 });
+    expect(repo.calls).toBe(2);
+  });
+
   it('continues above every number handed out before, after a restart', async () => {
     const repo = new FakeCounters();
     const first = new ChatSequencer(repo as unknown as ChatSequencesRepository);

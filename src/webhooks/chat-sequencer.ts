@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KeyedMutex } from '../store/keyed-mutex';
 import { ChatSequencesRepository } from './chat-sequences.repository';
 
 /** Numbers reserved per database write; a restart or a cache eviction leaves a gap, never a repeat. */
@@ -14,31 +15,28 @@ const MAX_CHATS = 50_000;
  * WhatsApp session (one owner per channel, by lease): numbers increase in the order events are
  * recorded. A new owner reserves a block above everything reserved before, so numbers keep
  * increasing across failovers, with a gap.
+ *
+ * Calls of one chat take turns (a FIFO async-mutex per chat): numbers follow call order, and
+ * one reservation serves every caller that waited for it.
  */
 @Injectable()
 export class ChatSequencer {
   private readonly blocks = new Map<string, { next: number; end: number }>();
-  private readonly reserving = new Map<string, Promise<void>>();
+  private readonly turns = new KeyedMutex();
 
   constructor(private readonly repo: ChatSequencesRepository) {}
 
-  async next(channelId: string, chatId: string): Promise<number> {
+  next(channelId: string, chatId: string): Promise<number> {
     const key = `${channelId}:${chatId}`;
-    for (;;) {
-      const block = this.blocks.get(key);
-      if (block && block.next <= block.end) return block.next++;
-      let pending = this.reserving.get(key);
-      if (!pending) {
-        pending = this.repo
-          .reserve(key, SEQ_BLOCK)
-          .then((top) => {
-            if (this.blocks.size >= MAX_CHATS) this.blocks.clear();
-            this.blocks.set(key, { next: top - SEQ_BLOCK + 1, end: top });
-          })
-          .finally(() => this.reserving.delete(key));
-        this.reserving.set(key, pending);
+    return this.turns.run(key, async () => {
+      let block = this.blocks.get(key);
+      if (!block || block.next > block.end) {
+        const top = await this.repo.reserve(key, SEQ_BLOCK);
+        if (this.blocks.size >= MAX_CHATS) this.blocks.clear();
+        block = { next: top - SEQ_BLOCK + 1, end: top };
+        this.blocks.set(key, block);
       }
-      await pending;
-    }
+      return block.next++;
+    });
   }
 }

@@ -8,13 +8,13 @@ import { EndpointLease, EndpointLimiter } from './endpoint-limiter';
 import { RetryPolicy } from './retry-policy';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { WebhookEndpoint, WebhookEndpoints } from './webhook-endpoints';
-import { FailureUpdate, WebhookEventsRepository } from './webhook-events.repository';
+import { FailureUpdate, FinishUpdate, WebhookEventsRepository } from './webhook-events.repository';
 import type { WebhookAttempt, WebhookEventRecord } from './webhook-event.types';
 import { WebhookMetrics } from './webhook-metrics';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
-/** The outbox and the finished log, in memory, with what the service did to them. */
+/** The event collection in memory, applying the guarded moves as the repository states them. */
 class FakeEvents {
   events = new Map<string, WebhookEventRecord>();
   updates: { state: string; consumedRetry: boolean; attempt: WebhookAttempt; firstAttemptAt?: Date }[] = [];
@@ -22,11 +22,19 @@ class FakeEvents {
   reads = 0;
   async findOpen(eventId: string) {
     this.reads++;
-    return this.events.get(eventId);
+    const e = this.events.get(eventId);
+    return e && (e.state === 'pending' || e.state === 'failed') ? e : undefined;
+  }
+  /** The guard: open, and the attempt numbered right after the stored ones. */
+  private open(eventId: string, attempt?: WebhookAttempt) {
+    const e = this.events.get(eventId);
+    if (!e || (e.state !== 'pending' && e.state !== 'failed')) return undefined;
+    return attempt && attempt.attempt !== e.attemptCount + 1 ? undefined : e;
   }
   async recordFailure(eventId: string, u: FailureUpdate) {
+    const e = this.open(eventId, u.attempt);
+    if (!e) return false;
     this.updates.push({ state: 'failed', consumedRetry: u.consumedRetry, attempt: u.attempt, firstAttemptAt: u.firstAttemptAt });
-    const e = this.events.get(eventId)!;
     this.events.set(eventId, {
       ...e,
       state: 'failed',
@@ -36,13 +44,24 @@ class FakeEvents {
       firstAttemptAt: e.firstAttemptAt ?? u.firstAttemptAt,
       nextAttemptAt: u.nextAttemptAt,
     });
+    return true;
   }
-  async finish(e: WebhookEventRecord) {
-    const last = e.attempts[e.attempts.length - 1];
-    if (last && last.attempt > (this.events.get(e.eventId)?.attemptCount ?? 0))
-      this.updates.push({ state: e.state, consumedRetry: false, attempt: last, firstAttemptAt: e.firstAttemptAt });
-    this.finished.push(e);
-    this.events.delete(e.eventId);
+  async finish(eventId: string, u: FinishUpdate) {
+    const e = this.open(eventId, u.attempt);
+    if (!e) return false;
+    if (u.attempt) this.updates.push({ state: u.state, consumedRetry: u.consumedRetry ?? false, attempt: u.attempt, firstAttemptAt: u.firstAttemptAt });
+    const done: WebhookEventRecord = {
+      ...e,
+      state: u.state,
+      attempts: u.attempt ? [...e.attempts, u.attempt] : e.attempts,
+      attemptCount: e.attemptCount + (u.attempt ? 1 : 0),
+      failures: e.failures + (u.consumedRetry ? 1 : 0),
+      firstAttemptAt: e.firstAttemptAt ?? u.firstAttemptAt,
+      lastError: u.attempt ? u.attempt.error : u.reason,
+    };
+    this.events.set(eventId, done);
+    this.finished.push(done);
+    return true;
   }
   get closed() {
     return this.finished.filter((e) => e.attempts.length === 0).map((e) => ({ eventId: e.eventId, reason: e.lastError }));
@@ -226,11 +245,13 @@ describe('WebhookDelivery', () => {
   it("delivers a fresh job's body without reading the outbox, and reads it when not trusted", async () => {
     const body = JSON.stringify({ version: 1, id: job.eventId, data: { fresh: true } });
     const fresh = { ...job, fresh: { body, createdAt: Date.now(), key: 'k', type: 'message.received' as const, chatId: 'a@c.us', seq: 7 } };
+    // What the outbox stored just before it enqueued the job.
+    events.events.set(job.eventId, event({ body, chatId: 'a@c.us', seq: 7 }));
     expect(await sut.execute(fresh, true)).toEqual({ kind: 'delivered' });
     expect(events.reads).toBe(0);
     expect(http.calls[0].req.body).toBe(body);
     expect(events.updates[0]).toMatchObject({ state: 'delivered', attempt: { attempt: 1 } });
-    expect(events.finished[0]).toMatchObject({ eventId: job.eventId, key: 'k', type: 'message.received', chatId: 'a@c.us', seq: 7, body, attemptCount: 1 });
+    expect(events.finished[0]).toMatchObject({ eventId: job.eventId, state: 'delivered', attemptCount: 1, attempts: [{ attempt: 1, outcome: 'delivered' }] });
 
     expect(await sut.execute(fresh, false)).toEqual({ kind: 'noop', reason: 'event is finished or gone' });
     expect(events.reads).toBe(1);

@@ -78,7 +78,7 @@ export class WebhookDelivery {
       const endpoint = await this.endpoints.get(event.clientIdentifier, event.channelId, event.platform);
       if (!endpoint || !endpoint.enabled) {
         const reason = endpoint ? 'ENDPOINT_DISABLED' : 'ENDPOINT_NOT_FOUND';
-        await this.events.finish({ ...event, state: 'dead', lastError: reason });
+        await this.events.finish(event.eventId, { state: 'dead', reason });
         this.metrics.closed.inc({ reason });
         return { kind: 'dead', reason };
       }
@@ -110,12 +110,6 @@ export class WebhookDelivery {
     } finally {
       await release();
     }
-  }
-
-  private finishInBackground(event: WebhookEventRecord): void {
-    this.events.finish(event).catch((err: unknown) =>
-      this.logger.error({ err, eventId: event.eventId, state: event.state }, 'Could not move a finished webhook event into the log; the sweeper will deliver it again'),
-    );
   }
 
   /** The event a fresh job describes, as the outbox has just stored it. */
@@ -180,30 +174,16 @@ export class WebhookDelivery {
         },
         'Webhook delivery attempt failed',
       );
-    if (decision.outcome === 'retry') {
-      await this.events.recordFailure(event.eventId, {
-        attempt,
-        consumedRetry: decision.consumesRetry,
-        ...(event.firstAttemptAt ? {} : { firstAttemptAt }),
-        nextAttemptAt: new Date(now.getTime() + decision.delayMs),
-      });
-    } else {
-      // Not awaited: the move into the log is group-committed (a write every few hundred ms) and
-      // the job need not hold its worker slot for it. A crash before it lands leaves the event
-      // open without a job: the sweeper enqueues it again and it is delivered again, with the
-      // same webhook-id (at least once).
-      this.finishInBackground({
-        ...event,
-        state: decision.outcome,
-        attempts: [...event.attempts, attempt],
-        attemptCount: event.attemptCount + 1,
-        failures: event.failures + (decision.outcome === 'dead' ? 1 : 0),
-        firstAttemptAt,
-        ...(decision.outcome === 'delivered' ? { deliveredAt: now } : {}),
-        ...(attempt.status !== undefined ? { lastStatus: attempt.status } : {}),
-        ...(error ? { lastError: error } : { lastError: undefined }),
-      });
-    }
+    // One guarded update per attempt, awaited: once the job ends, the event's state says what
+    // happened. A crash before it lands leaves the event open: its job runs again (stalled) or
+    // the sweeper enqueues it again, and it is delivered again with the same webhook-id (at
+    // least once). False: another run of this event wrote this attempt's move first.
+    const first = event.firstAttemptAt ? {} : { firstAttemptAt };
+    const applied =
+      decision.outcome === 'retry'
+        ? await this.events.recordFailure(event.eventId, { attempt, consumedRetry: decision.consumesRetry, ...first, nextAttemptAt: new Date(now.getTime() + decision.delayMs) })
+        : await this.events.finish(event.eventId, { state: decision.outcome, attempt, consumedRetry: decision.outcome === 'dead', ...first, at: now });
+    if (!applied) this.logger.debug({ eventId: event.eventId, attempt: attempt.attempt }, 'Webhook event moved on meanwhile; this attempt is not logged');
     this.metrics.attempts.inc({ outcome });
     this.metrics.attemptDuration.observe({ outcome }, latencyMs / 1000);
 

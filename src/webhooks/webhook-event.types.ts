@@ -25,7 +25,11 @@ export const WEBHOOK_PAYLOAD_VERSION = 1;
  */
 export const WEBHOOK_EVENT_STATES = ['pending', 'failed', 'delivered', 'dead'] as const;
 export type WebhookEventState = (typeof WEBHOOK_EVENT_STATES)[number];
-
+/** States with attempts still to come (the worker's and the sweeper's). */
+export const OPEN_STATES = ['pending', 'failed'] as const satisfies readonly WebhookEventState[];
+/** States no automatic attempt leaves (a replay does). */
+export const FINISHED_STATES = ['delivered', 'dead'] as const satisfies readonly WebhookEventState[];
+export type FinishedState = (typeof FINISHED_STATES)[number];
 
 /** The body every platform receives (JSON, signed with Standard Webhooks). */
 export interface WebhookPayload<D = Record<string, unknown>> {

@@ -95,7 +95,8 @@ export class WebhookLogService {
     const ids = await this.events.findReplayable(clientIdentifier, channelId, platform, since, MAX_BULK_REPLAY + 1);
     const more = ids.length > MAX_BULK_REPLAY;
     const batch = ids.slice(0, MAX_BULK_REPLAY);
-    await this.events.reopen(batch);
+    // Only those still failed or dead: one delivered meanwhile stays delivered.
+    await this.events.reopen(batch, ['failed', 'dead']);
     for (const eventId of batch) {
       await this.queue.ensure({ eventId, clientIdentifier, channelId, platform }, { promote: true });
     }

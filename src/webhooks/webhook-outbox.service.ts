@@ -20,8 +20,6 @@ export interface RecordEventInput {
   /** The chat the event belongs to; gives the payload its per-chat `seq`. */
   chatId?: string;
   data: Record<string, unknown>;
-  /** The event's source was stored just now, so the event cannot exist yet (skips a lookup). */
-  knownNew?: boolean;
 }
 
 export interface RecordedEvent {
@@ -47,12 +45,9 @@ export class WebhookOutbox {
 
   async record(input: RecordEventInput): Promise<RecordedEvent> {
     const eventId = eventIdFor(input.key);
-    // An event recorded before (a replayed WhatsApp event, an ack applied again) is found before it
-    // takes a seq number, so a chat's seq has no gaps from duplicates.
-    if (!input.knownNew && (await this.events.exists(eventId))) {
-      this.logger.debug({ eventId, key: input.key }, 'Webhook event already recorded');
-      return { eventId, created: false };
-    }
+    // Nothing is read first: the insert itself says whether the event was stored before. A
+    // duplicate (a replayed WhatsApp event, an ack applied again) has taken a seq number that
+    // no payload carries: a gap, which chat.seq allows.
     const createdAt = new Date();
     const seq = input.chatId ? await this.sequencer.next(input.channelId, input.chatId) : undefined;
     const payload: WebhookPayload = {

@@ -12,19 +12,13 @@ import { ChatSequencesRepository } from './chat-sequences.repository';
 import { EndpointLimiter } from './endpoint-limiter';
 import { adminKeyMiddleware } from './queues-board';
 import { RetryPolicy } from './retry-policy';
-import {
-  ChatSequence,
-  ChatSequenceSchema,
-  FinishedEventSchema,
-  OUTBOX_MODEL,
-  OutboxEventSchema,
-  WebhookEvent,
-} from './schemas/webhook-event.schema';
+import { ChatSequence, ChatSequenceSchema, WebhookEvent, WebhookEventSchema } from './schemas/webhook-event.schema';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { WebhookLogService } from './webhook-log.service';
 import { WebhookMetrics } from './webhook-metrics';
+import { WebhookOutboxMigration } from './webhook-outbox.migration';
 import { WebhookOutbox } from './webhook-outbox.service';
 import { WebhookQueue } from './webhook-queue';
 import { WebhookSweeper } from './webhook-sweeper.service';
@@ -40,8 +34,7 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
 @Module({
   imports: [
     MongooseModule.forFeature([
-      { name: OUTBOX_MODEL, schema: OutboxEventSchema, collection: 'webhook_outbox' },
-      { name: WebhookEvent.name, schema: FinishedEventSchema, collection: 'webhook_events' },
+      { name: WebhookEvent.name, schema: WebhookEventSchema },
       { name: ChatSequence.name, schema: ChatSequenceSchema },
     ]),
     BullModule.registerQueue({ name: WEBHOOKS_QUEUE }),
@@ -61,6 +54,7 @@ import { WEBHOOKS_QUEUE } from './webhooks.constants';
   controllers: [WebhooksController],
   providers: [
     WebhookEventsRepository,
+    WebhookOutboxMigration,
     ChatSequencesRepository,
     ChatSequencer,
     WebhookQueue,

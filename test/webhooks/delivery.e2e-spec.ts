@@ -260,6 +260,35 @@ describe('webhook delivery', () => {
     await settled(eventId);
   });
 
+  it('moves an event with guarded updates: a racing second run writes nothing, a duplicate insert is refused', async () => {
+    const repo = t.app.get(WebhookEventsRepository);
+    const eventId = eventIdFor(`race-${Date.now()}`);
+    const base = { eventId, key: 'race', clientIdentifier: 'acc-wh', channelId, platform: 'fast', type: 'message.received' as const, body: '{}' };
+    // Far in the future for the sweeper: no job ever runs it.
+    expect(await repo.insert(base, new Date(Date.now() + 86_400_000))).toEqual({ created: true });
+    expect(await repo.insert(base)).toEqual({ created: false });
+    const attempt = (n: number, outcome: 'delivered' | 'retry') => ({ at: new Date(), attempt: n, status: outcome === 'retry' ? 500 : 200, latencyMs: 1, outcome });
+    // Ten runs that all read the event before any of them wrote: one attempt 1 is logged.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 ? repo.finish(eventId, { state: 'delivered', attempt: attempt(1, 'delivered') }) : repo.recordFailure(eventId, { attempt: attempt(1, 'retry'), consumedRetry: true, nextAttemptAt: new Date(Date.now() + 86_400_000) }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const after = await eventOf(eventId);
+    expect(after.attempts).toHaveLength(1);
+    expect(after.attemptCount).toBe(1);
+    if (after.state === 'delivered') {
+      // Finished: no more attempts, and a bulk replay (failed or dead only) leaves it alone.
+      expect(await repo.recordFailure(eventId, { attempt: attempt(2, 'retry'), consumedRetry: true, nextAttemptAt: new Date() })).toBe(false);
+      await repo.reopen([eventId], ['failed', 'dead']);
+      expect((await eventOf(eventId)).state).toBe('delivered');
+    } else {
+      expect(after.state).toBe('failed');
+      expect(await repo.finish(eventId, { state: 'delivered', attempt: attempt(2, 'delivered') })).toBe(true);
+    }
+  });
+
   it('deletes finished events past the retention, keeping open ones', async () => {
     const repo = t.app.get(WebhookEventsRepository);
     const old = new Date(Date.now() - 31 * 86_400_000);
@@ -273,7 +302,8 @@ describe('webhook delivery', () => {
       consumedRetry: true,
       nextAttemptAt: new Date(Date.now() + 86_400_000),
     });
-    await repo.finish({ ...base, eventId: delivered, state: 'delivered', attempts: [], attemptCount: 1, failures: 0, replays: 0, createdAt: old, updatedAt: old });
+    await repo.insert({ ...base, eventId: delivered }, old);
+    expect(await repo.finish(delivered, { state: 'delivered', attempt: { at: old, attempt: 1, status: 200, latencyMs: 1, outcome: 'delivered' }, at: old })).toBe(true);
     expect(await t.app.get(WebhookSweeper).pruneLog(new Date(), true)).toBeGreaterThanOrEqual(1);
     expect((await acc.get(`/webhooks/events/${delivered}`)).status).toBe(404);
     expect((await acc.get(`/webhooks/events/${open}`)).status).toBe(200);

@@ -12,21 +12,19 @@ export class WebhookAttemptDoc {
 }
 const WebhookAttemptSchema = SchemaFactory.createForClass(WebhookAttemptDoc);
 
+/** The one collection of webhook events: the outbox and the delivery log. */
+export const WEBHOOK_EVENTS_COLLECTION = 'webhook_events';
+
 /**
- * One webhook event with its delivery log. Stored in two collections of the same shape:
- * - `webhook_outbox`: open events (pending, failed). A row is written before its BullMQ job
- *   exists, so Redis losing the job (or a crash between the two) loses nothing: the sweeper
- *   re-enqueues open rows that have no live job.
- * - `webhook_events`: finished events (delivered, dead), written once when they finish.
- * The split keeps the rows that are updated (one per attempt) in a collection that holds only
- * what is in flight: FerretDB scans the whole collection for every update, even by _id.
+ * One webhook event with its delivery log, in `webhook_events` from the moment it is recorded
+ * (before its BullMQ job exists, so Redis losing the job, or a crash between the two, loses
+ * nothing) until retention deletes it. Its `state` moves pending → failed (a retry is due) →
+ * delivered | dead, and back to pending on a replay, each move a guarded update
+ * (WebhookEventsRepository).
  */
-@Schema({ timestamps: true })
+@Schema({ collection: WEBHOOK_EVENTS_COLLECTION, timestamps: true })
 export class WebhookEvent {
-  /**
-   * The event id. Being `_id` makes it unique without a second index, and keeps the worker's
-   * reads and writes on the primary key (FerretDB scans for any other field).
-   */
+  /** The event id: unique without a second index, so a second insert of an event is refused. */
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) key!: string;
   @Prop({ required: true }) clientIdentifier!: string;
@@ -50,20 +48,19 @@ export class WebhookEvent {
   updatedAt!: Date;
 }
 
-function eventSchema() {
-  const schema = SchemaFactory.createForClass(WebhookEvent);
-  // Delivery log listing of an account (newest first) and its filters.
-  schema.index({ clientIdentifier: 1, createdAt: -1 });
-  // Bulk replay: failed or dead events of one endpoint since a time.
-  schema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state: 1, createdAt: 1 });
-  return schema;
-}
-
-export const OUTBOX_MODEL = 'WebhookOutboxEvent';
-export const OutboxEventSchema = eventSchema();
-// Sweeper: open events that are overdue.
-OutboxEventSchema.index({ state: 1, nextAttemptAt: 1 });
-export const FinishedEventSchema = eventSchema();
+/*
+ * Every query below filters by equality on its first fields, so MongoDB serves it from these
+ * indexes and the embedded store from the GIN index of each field (docs/ferretdb.md).
+ */
+export const WebhookEventSchema = SchemaFactory.createForClass(WebhookEvent);
+// Sweeper: open events (one query per open state: few documents) overdue by nextAttemptAt.
+WebhookEventSchema.index({ state: 1, nextAttemptAt: 1 });
+// Retention: finished events (one query per finished state) older than a date.
+WebhookEventSchema.index({ state: 1, createdAt: 1 });
+// Delivery log of an account, newest first, and its filters; the console's attempts.
+WebhookEventSchema.index({ clientIdentifier: 1, createdAt: -1 });
+// Bulk replay: failed or dead events of one endpoint since a time.
+WebhookEventSchema.index({ clientIdentifier: 1, channelId: 1, platform: 1, state: 1, createdAt: 1 });
 
 /**
  * `webhook_chat_sequences`: one counter per chat (`<channelId>:<chatId>`) for the payload's
