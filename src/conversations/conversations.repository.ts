@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, isValidObjectId } from 'mongoose';
 import { ConversationFilter, ConversationStatus, ConversationView } from './conversation.types';
 import { Conversation } from './schemas/conversation.schema';
-import { isUniqueViolation } from '../common/database/unique-violation';
+import { StoreAdapter } from '../store/store-adapter';
 
 type ConversationDoc = Conversation & { _id: unknown; createdAt: Date; updatedAt: Date };
 export type NewConversation = Omit<ConversationView, 'id' | 'sessionId' | 'clientIdentifier' | 'status' | 'endedAt' | 'createdAt' | 'updatedAt'> & { openKey: string };
@@ -33,9 +33,15 @@ function toView(doc: ConversationDoc): ConversationView {
 
 
 /** The conversations collection. Every method takes clientIdentifier first and filters by it. */
+/** Another open conversation holds the openKey (the unique index refused the insert). */
+class OpenConversationTaken extends Error {}
+
 @Injectable()
 export class ConversationsRepository implements OnModuleInit {
-  constructor(@InjectModel(Conversation.name) private readonly model: Model<Conversation>) {}
+  constructor(
+    @InjectModel(Conversation.name) private readonly model: Model<Conversation>,
+    private readonly store: StoreAdapter,
+  ) {}
 
   /** The unique indexes decide races: they must exist before the first write, not soon after. */
   async onModuleInit(): Promise<void> {
@@ -44,13 +50,16 @@ export class ConversationsRepository implements OnModuleInit {
 
   /** Inserts an open conversation; `undefined` when another open one holds the same openKey (E11000). */
   async insertOpen(clientIdentifier: string, doc: NewConversation): Promise<ConversationView | undefined> {
-    try {
-      const created = await this.model.create({ ...doc, clientIdentifier, status: 'open' });
-      return toView(created.toObject() as ConversationDoc);
-    } catch (err) {
-      if (isUniqueViolation(err)) return undefined;
-      throw err;
-    }
+    const created = await this.store
+      .uniqueInsert(
+        () => this.model.create({ ...doc, clientIdentifier, status: 'open' }),
+        () => new OpenConversationTaken(),
+      )
+      .catch((err: unknown) => {
+        if (err instanceof OpenConversationTaken) return undefined;
+        throw err;
+      });
+    return created && toView(created.toObject() as ConversationDoc);
   }
 
   async findOpen(clientIdentifier: string, openKey: string): Promise<ConversationView | undefined> {
@@ -73,9 +82,9 @@ export class ConversationsRepository implements OnModuleInit {
 
   /** open → ended; the openKey goes, so a new conversation may open. False when it was not open. */
   async end(clientIdentifier: string, id: string): Promise<boolean> {
-    const res = await this.model.updateOne(
-      { _id: id, clientIdentifier, status: 'open' },
-      { $set: { status: 'ended', endedAt: new Date() }, $unset: { openKey: 1 } },
+    // A guarded move: of two racing ends, one wins (serialize makes that hold on FerretDB too).
+    const res = await this.store.serialize(`conversations:${id}`, () =>
+      this.model.updateOne({ _id: id, clientIdentifier, status: 'open' }, { $set: { status: 'ended', endedAt: new Date() }, $unset: { openKey: 1 } }),
     );
     return res.modifiedCount === 1;
   }

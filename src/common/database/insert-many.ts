@@ -1,2 +1,0 @@
-/** Moved to src/store (kept for modules not yet on StoreAdapter; remove with their last import). */
-export { insertManyReportingDuplicates } from '../../store/insert-many';
