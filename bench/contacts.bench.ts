@@ -1,6 +1,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { type Connection, mongo } from 'mongoose';
 import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { nameTokens } from '../src/contacts/contact-name-tokens';
 import { contactListFilter } from '../src/contacts/contacts.repository';
 import type { ContactFilter } from '../src/contacts/contact.types';
@@ -15,19 +16,23 @@ const { ObjectId } = mongo;
 
 /**
  * API overhead on the contact hot paths: GET /contacts/:id and GET /contacts with filters, each
- * against the same query sent straight through the driver, interleaved in one run. Absolute
- * numbers on FerretDB mean little (it filters in Go after a scan); the ratio is what we track.
+ * against the same query sent straight through the driver, interleaved in one run. On the
+ * embedded store (FerretDB over PostgreSQL with GIN indexes) the absolute API numbers are the
+ * store issue's targets; the ratio is the API's own overhead.
  */
 const SIZES = { main: Number(process.env.BENCH_CONTACTS ?? 100_000), second: Number(process.env.BENCH_CONTACTS_SECOND ?? 10_000) };
 const TAGS_PER_ACCOUNT = 20;
+/** One more tag, held by every 100th contact: the selective list (the issue's "a tag held by ≤ 1%"). */
+const RARE_EVERY = 100;
 const BATCH = 2_000;
-const WARMUP = { get: 30, list: 3 };
+const WARMUP = { get: 30, list: 5 };
 /**
- * On FerretDB a filtered list scans every contact twice (find and count) and takes seconds at
- * 110,000 contacts, so the default list sample is smaller than the get one; p99 of 30 samples is
- * close to their maximum. Raise BENCH_LIST_SAMPLES on MongoDB or a quiet machine.
+ * On FerretDB a list decodes every document its indexed equalities leave, twice (find and count):
+ * seconds for a filter that is only the account at 100,000 contacts, so the default list sample is
+ * smaller than the get one (10 per case; p99 is their maximum). Raise BENCH_LIST_SAMPLES on
+ * MongoDB or a quiet machine.
  */
-const SAMPLES = { get: Number(process.env.BENCH_GET_SAMPLES ?? 300), list: Number(process.env.BENCH_LIST_SAMPLES ?? 30) };
+const SAMPLES = { get: Number(process.env.BENCH_GET_SAMPLES ?? 300), list: Number(process.env.BENCH_LIST_SAMPLES ?? 50) };
 
 const FIRST = ['João', 'Maria', 'Ana', 'Pedro', 'Lucas', 'Juliana', 'Carlos', 'Fernanda', 'Rafael', 'Beatriz', 'Bruno', 'Camila'];
 const LAST = ['Silva', 'Souza', 'Oliveira', 'Santos', 'Pereira', 'Lima', 'Costa', 'Ferreira', 'Rodrigues', 'Almeida'];
@@ -41,7 +46,15 @@ function rng(seed: number): () => number {
   };
 }
 
-async function load(col: mongo.Collection<Document>, clientIdentifier: string, channelId: string, tagIds: string[], count: number, seed: number): Promise<ObjectId[]> {
+async function load(
+  col: mongo.Collection<Document>,
+  clientIdentifier: string,
+  channelId: string,
+  tagIds: string[],
+  rareTagId: string,
+  count: number,
+  seed: number,
+): Promise<ObjectId[]> {
   const rand = rng(seed);
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
   const ids: ObjectId[] = [];
@@ -54,6 +67,7 @@ async function load(col: mongo.Collection<Document>, clientIdentifier: string, c
       ids.push(_id);
       const group = i % 20 === 0;
       const tags = [...new Set(Array.from({ length: Math.floor(rand() * 4) }, () => pick(tagIds)))];
+      if (i % RARE_EVERY === RARE_EVERY / 2) tags.push(rareTagId);
       docs.push({
         _id,
         clientIdentifier,
@@ -144,14 +158,15 @@ describe('contacts benchmark', () => {
       const channel = await createChannel(api);
       const tagIds: string[] = [];
       for (let i = 0; i < TAGS_PER_ACCOUNT; i++) tagIds.push((await api.post('/tags', { name: `Tag ${i}`, color: '#3366ff' })).body.id);
-      return { channelId: channel.id, tagIds };
+      const rareTagId = (await api.post('/tags', { name: 'Rare', color: '#3366ff' })).body.id as string;
+      return { channelId: channel.id, tagIds, rareTagId };
     };
     const main = await setupAccount(mainApi);
     const second = await setupAccount(secondApi);
 
     const loadStarted = performance.now();
-    const mainIds = await load(col, accounts.main, main.channelId, main.tagIds, SIZES.main, 1);
-    await load(col, accounts.second, second.channelId, second.tagIds, SIZES.second, 2);
+    const mainIds = await load(col, accounts.main, main.channelId, main.tagIds, main.rareTagId, SIZES.main, 1);
+    await load(col, accounts.second, second.channelId, second.tagIds, second.rareTagId, SIZES.second, 2);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     expect(await col.countDocuments({ clientIdentifier: accounts.main })).toBe(SIZES.main);
     expect(await col.countDocuments({ clientIdentifier: accounts.second })).toBe(SIZES.second);
@@ -171,7 +186,10 @@ describe('contacts benchmark', () => {
 
     // list-with-filters: the same filter object the repository builds, with find + count together.
     const tag = (i: number) => main.tagIds[i % main.tagIds.length];
+    // Every filter the API offers a UI, from none (the first screen) to the selective tag.
     const listCases: Array<{ name: string; query: string; filter: ContactFilter; page: number; order: 1 | -1 }> = [
+      { name: 'account only', query: 'page=2', filter: {}, page: 2, order: -1 },
+      { name: 'rare tag (1%)', query: `tagIds=${main.rareTagId}`, filter: { tagIds: [main.rareTagId] }, page: 1, order: -1 },
       { name: 'type+tag', query: `type=individual&tagIds=${tag(3)}&page=2`, filter: { type: 'individual', tagIds: [tag(3)] }, page: 2, order: -1 },
       { name: 'name', query: 'name=silva&order=asc', filter: { name: 'silva' }, page: 1, order: 1 },
       { name: 'tags-any+channelType', query: `tagIds=${tag(5)},${tag(7)}&channelType=whatsapp&page=3`, filter: { tagIds: [tag(5), tag(7)], channelType: 'whatsapp' }, page: 3, order: -1 },
@@ -185,6 +203,7 @@ describe('contacts benchmark', () => {
       ]);
     };
 
+    const loadBefore = loadavg();
     for (let i = 0; i < WARMUP.get; i++) {
       const id = pickId();
       await getApi(id);
@@ -265,6 +284,10 @@ describe('contacts benchmark', () => {
       database,
       contacts: SIZES,
       tagsPerAccount: TAGS_PER_ACCOUNT,
+      rareTagEvery: RARE_EVERY,
+      // Other processes share the machine: the 1/5/15-minute load averages around the measurement.
+      cores: cpus().length,
+      loadAverage: { before: loadBefore.map((l) => round(l)), after: loadavg().map((l) => round(l)) },
       loadSeconds: round(loadSeconds, 1),
       unit: 'ms',
       rows: rows.map((r) => ({ ...r, query: r.query.trim() })),

@@ -13,6 +13,8 @@ export class DatabaseModule {
     mongoose.set('strictQuery', true);
     return {
       module: DatabaseModule,
+      // Global: StoreModule reads Connections (FerretDB's PostgreSQL for the SQL-paged lists).
+      global: true,
       imports: [
         MongooseModule.forRoot(connections.mongodbUri, {
           // FerretDB 1.24 has no transactions or retryable writes.
@@ -22,7 +24,7 @@ export class DatabaseModule {
         }),
       ],
       providers: [{ provide: Connections, useValue: connections }, GinIndexService],
-      exports: [GinIndexService],
+      exports: [GinIndexService, Connections],
     };
   }
 }

@@ -1,7 +1,9 @@
+import { Semaphore } from 'async-mutex';
 import type { Model, QueryFilter } from 'mongoose';
 import { Batcher } from './batcher';
 import { GroupCommitOptions, StoreAdapter, StoreIdentity, UniqueConflict, UniqueUpdate } from './store-adapter';
-import { findByEqualityUnion, findPageByEqualityUnion, FoundPage, PageWindow } from './store-queries';
+import { SqlPageReader } from './sql-page';
+import { anyOfFilter, findByEqualityUnion, findPageByEqualityUnion, FoundPage, PageWindow } from './store-queries';
 import { StoreLock } from './store-lock';
 import { retryWhileBusy } from './transient-retry';
 import { withWriteTimeout } from './write-timeout';
@@ -15,6 +17,14 @@ export const MAX_EQUALITY_UNION = 10;
  * released; the write may still land, which is the one case a concurrent writer could be undone.
  */
 export const MAX_HOLD_MS = 20_000;
+/**
+ * Serialised writes in flight at once in this process. FerretDB 1.24 runs an update (or delete)
+ * as a query whose open result holds one pooled PostgreSQL connection while the write asks the
+ * pool for a second (handler/msg_update.go): once every connection of its pool (16 embedded, 32
+ * in the test harness) is held by such a query, no write can get its second and FerretDB stops
+ * answering, its connections idle. Measured: 50 concurrent guarded updates hung it for good.
+ */
+export const MAX_CONCURRENT_WRITES = 8;
 /** How long a write that scans the collection gathers items before it runs... */
 export const SCAN_LINGER_MS = 200;
 /** ...and at least this many times as long as the last such write took (so the database is busy ≤ 1/(1+4) of the time). */
@@ -29,16 +39,23 @@ const UPDATE_EACH_CONCURRENCY = 8;
  * check for a holder first (under the unique value's lock), and SQLite's busy answers are retried.
  */
 export class FerretDbStoreAdapter extends StoreAdapter {
+  /** Slots for serialised writes (see MAX_CONCURRENT_WRITES); taken once the key is held, so a waiter for a key holds none. */
+  private readonly writes: Semaphore;
+
   constructor(
     readonly identity: StoreIdentity,
     private readonly lock: StoreLock,
     private readonly maxHoldMs = MAX_HOLD_MS,
+    maxConcurrentWrites = MAX_CONCURRENT_WRITES,
+    /** FerretDB's PostgreSQL when this server knows it: lists are then paged there (see SqlPageReader). */
+    private readonly sqlPages?: SqlPageReader,
   ) {
     super();
+    this.writes = new Semaphore(maxConcurrentWrites);
   }
 
   serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return this.lock.run(key, () => withWriteTimeout(key, this.maxHoldMs, this.retryTransient(fn)));
+    return this.lock.run(key, () => this.writes.runExclusive(() => withWriteTimeout(key, this.maxHoldMs, this.retryTransient(fn))));
   }
 
   retryTransient<T>(fn: () => Promise<T>): Promise<T> {
@@ -65,10 +82,26 @@ export class FerretDbStoreAdapter extends StoreAdapter {
     return new Batcher<I, R>((items) => this.retryTransient(() => write(items)), options.maxBatch ?? 500, SCAN_LINGER_MS, SCAN_LINGER_FACTOR);
   }
 
+  /**
+   * FerretDB fetches and decodes every match to sort and skip in Go (and again to count): over a
+   * known PostgreSQL the page's ids and the total come from one SQL statement instead, when the
+   * filter translates (sql-page.ts); otherwise FerretDB answers as before.
+   */
+  override async findPage<T>(model: Model<T>, filter: QueryFilter<T>, window: PageWindow): Promise<FoundPage<T>> {
+    return (await this.sqlPages?.findPage(model, filter, window)) ?? super.findPage(model, filter, window);
+  }
+
   /** FerretDB filters `$in` in Go over every candidate; equality on one value is served by an index. */
-  override findPageAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], window: PageWindow): Promise<FoundPage<T>> {
+  override async findPageAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], window: PageWindow): Promise<FoundPage<T>> {
+    const sql = values.length > 0 ? await this.sqlPages?.findPage(model, anyOfFilter(filter, field, values), window) : undefined;
+    if (sql) return sql;
     if (values.length < 2 || values.length > MAX_EQUALITY_UNION) return super.findPageAnyOf(model, filter, field, values, window);
     return findPageByEqualityUnion(model, filter, field, values, window);
+  }
+
+  /** Closes the connections to PostgreSQL (before the embedded services stop). */
+  override async close(): Promise<void> {
+    await this.sqlPages?.close();
   }
 
   override findAnyOf<T>(model: Model<T>, filter: QueryFilter<T>, field: string, values: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {

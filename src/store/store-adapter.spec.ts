@@ -122,6 +122,22 @@ describe('StoreAdapter', () => {
   });
 });
 
+describe('FerretDbStoreAdapter write slots', () => {
+  it('runs at most its limit of serialised writes at once, of any keys', async () => {
+    const sut = new FerretDbStoreAdapter({ kind: 'ferretdb', version: '1.24.2' }, new LocalStoreLock(), 1_000, 4);
+    let running = 0;
+    let most = 0;
+    const write = async () => {
+      most = Math.max(most, ++running);
+      await tick();
+      await tick();
+      running--;
+    };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => sut.serialize(`k:${i}`, write)));
+    expect(most).toBe(4);
+  });
+});
+
 describe('FerretDbStoreAdapter hold bound', () => {
   it('fails a serialised write that never answers and frees its key for the next writer', async () => {
     const sut = new FerretDbStoreAdapter({ kind: 'ferretdb', version: '1.24.2' }, new LocalStoreLock(), 30);

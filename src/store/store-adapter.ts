@@ -107,6 +107,11 @@ export abstract class StoreAdapter {
     return model.find(anyOfFilter(filter, field, values), projection).lean<T[]>();
   }
 
+  /** Releases what the adapter holds besides the mongoose connection (at shutdown). */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   isUniqueViolation(err: unknown): boolean {
     return isUniqueViolation(err);
   }
