@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { isUniqueViolation } from './unique-violation';
 
 const COLLECTION = 'store_migrations';
 
@@ -25,7 +26,13 @@ export class StoreMigrations {
   async runOnce(name: string, migrate: () => Promise<number>): Promise<number> {
     if (await this.isDone(name)) return 0;
     const changed = await migrate();
-    await this.markers.updateOne({ _id: name }, { $set: { finishedAt: new Date(), changed } }, { upsert: true });
+    try {
+      await this.markers.updateOne({ _id: name }, { $set: { finishedAt: new Date(), changed } }, { upsert: true });
+    } catch (err) {
+      // Two processes finishing together both upsert the marker: one insert wins, the other gets
+      // E11000 (FerretDB always; MongoDB retries such upserts itself). The marker is there either way.
+      if (!isUniqueViolation(err)) throw err;
+    }
     return changed;
   }
 
