@@ -3,11 +3,12 @@ import { type Connection, mongo } from 'mongoose';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { nameTokens } from '../src/contacts/contact-name-tokens';
-import { contactListFilter } from '../src/contacts/contacts.repository';
+import { contactListFilter, ContactsRepository } from '../src/contacts/contacts.repository';
 import type { ContactFilter } from '../src/contacts/contact.types';
 import { accountClient, ApiClient } from '../test/harness/http';
 import { startTestApp, TestApp } from '../test/harness/test-app';
 import { createChannel } from '../test/contacts/fixtures';
+import { profileSqlPage, SqlPageProfile } from './sql-page-profile';
 import { percentile, round, timeMs, writeResult } from './stats';
 
 type Document = mongo.Document;
@@ -273,6 +274,21 @@ describe('contacts benchmark', () => {
         '(milliseconds; ratio = API / driver, target < 1.5)',
       ].join('\n'),
     );
+    // Where a SQL-paged list's time goes (FerretDB over a known PostgreSQL only): the statement, then the page's documents.
+    const profiles: Record<string, SqlPageProfile> = {};
+    const pgUrl = process.env.FERRETDB_POSTGRESQL_URL;
+    if (pgUrl) {
+      const model = connection.models.Contact;
+      const repo = t.app.get(ContactsRepository);
+      for (const c of listCases) {
+        const window = { skip: (c.page - 1) * 30, limit: 30, order: c.order };
+        const alongside = { repositoryList: () => repo.list(accounts.main, c.filter, window), api: () => listApi(c) };
+        const profile = await profileSqlPage(pgUrl, model, contactListFilter(accounts.main, c.filter), window, alongside);
+        if (!profile) continue;
+        profiles[c.name] = profile;
+        console.log([`profile ${c.name}: sql p50 ${profile.sqlP50Ms} ms (total ${profile.total}), ${profile.pageSize} documents by _id p50 ${profile.docsP50Ms} ms, alongside p50 ${JSON.stringify(profile.alongsideP50Ms)} ms`, ...profile.plan].join('\n'));
+      }
+    }
     const buildInfo = await connection.db!.admin().command({ buildInfo: 1 });
     const ferretVersion = buildInfo.ferretdbVersion as string | undefined;
     const database =
@@ -291,6 +307,7 @@ describe('contacts benchmark', () => {
       loadSeconds: round(loadSeconds, 1),
       unit: 'ms',
       rows: rows.map((r) => ({ ...r, query: r.query.trim() })),
+      sqlPageProfiles: profiles,
     });
     console.log(`wrote ${file}`);
     expect(rows[0].samples).toBe(SAMPLES.get);

@@ -1,4 +1,4 @@
-import { FieldKind, pageStatement, translateFilter } from './sql-page';
+import { FieldKind, matchesConditions, pageStatement, translateFilter } from './sql-page';
 
 const kinds: Record<string, FieldKind> = { clientIdentifier: 'string', type: 'string', tagIds: 'stringArray', nameTokens: 'stringArray', isIgnored: 'boolean' };
 const kindOf = (f: string) => kinds[f];
@@ -48,5 +48,24 @@ describe('pageStatement', () => {
     expect(st.text).toContain('FROM "db""x"."contacts_1"');
     expect(st.text).toContain(`(_jsonb -> 'ta''g' @> $1::jsonb OR _jsonb -> 'ta''g' @> $2::jsonb) AND _jsonb -> 'isIgnored' @> $3::jsonb`);
     expect(st.text).toContain('ORDER BY id COLLATE "C" DESC LIMIT $4 OFFSET $5');
+  });
+});
+
+describe('matchesConditions (the page\'s documents read back by _id alone)', () => {
+  const conditions = translateFilter({ clientIdentifier: 'a', isIgnored: false, tagIds: { $in: ['x', 'y'] } }, kindOf)!;
+
+  it('keeps a document that still holds every condition (array fields: any one value)', () => {
+    expect(matchesConditions({ clientIdentifier: 'a', isIgnored: false, tagIds: ['z', 'y'] }, conditions)).toBe(true);
+  });
+
+  it('drops one of another account, or changed since the statement (tag gone, flag flipped, field missing)', () => {
+    expect(matchesConditions({ clientIdentifier: 'b', isIgnored: false, tagIds: ['x'] }, conditions)).toBe(false);
+    expect(matchesConditions({ clientIdentifier: 'a', isIgnored: false, tagIds: ['z'] }, conditions)).toBe(false);
+    expect(matchesConditions({ clientIdentifier: 'a', isIgnored: true, tagIds: ['x'] }, conditions)).toBe(false);
+    expect(matchesConditions({ clientIdentifier: 'a', tagIds: ['x'] }, conditions)).toBe(false);
+  });
+
+  it('keeps everything for no conditions', () => {
+    expect(matchesConditions({ anything: 1 }, [])).toBe(true);
   });
 });
