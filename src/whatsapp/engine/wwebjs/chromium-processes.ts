@@ -117,14 +117,34 @@ export function orphanBrowsers(prefixDir: string, procs = listProcesses()): Proc
   });
 }
 
-/** Kills every orphan browser under `prefixDir` with its process tree; returns how many processes. */
-export async function killOrphanBrowsers(prefixDir: string): Promise<number> {
-  let killed = 0;
-  for (const root of orphanBrowsers(prefixDir)) {
-    const dir = root.args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
-    if (dir) killed += await killProfileBrowsers(dir);
+/** How long an orphan browser gets to shut down on SIGTERM before it is killed. */
+const ORPHAN_GRACE_MS = 3_000;
+
+/**
+ * Stops every orphan browser under `prefixDir` with its process tree; returns how many processes.
+ * SIGTERM first: Chromium then shuts down cleanly and commits what it still held in memory (the
+ * profile's localStorage and IndexedDB, where a linked session's auth lives, are written lazily), so a
+ * server killed hard right after linking does not lose the link. SIGKILL for what is left.
+ */
+export async function killOrphanBrowsers(prefixDir: string, graceMs = ORPHAN_GRACE_MS): Promise<number> {
+  const roots = orphanBrowsers(prefixDir);
+  const dirs = roots.map((root) => root.args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length));
+  const stopped = dirs.reduce((n, dir) => n + (dir ? profileProcesses(dir).length : 1), 0);
+  for (const root of roots) {
+    try {
+      process.kill(root.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
   }
-  return killed;
+  const deadline = Date.now() + graceMs;
+  while (roots.length && Date.now() < deadline) {
+    const alive = new Set(listProcesses().filter((p) => p.state !== 'Z').map((p) => p.pid));
+    if (!roots.some((r) => alive.has(r.pid))) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const dir of dirs) if (dir) await killProfileBrowsers(dir);
+  return stopped;
 }
 
 /** Chromium's profile locks; stale ones make the next launch fail ("already running"). */
