@@ -4,6 +4,7 @@ import type { HttpRouter, Reply, RouteContext } from './http-router';
 import { validateMessageRequest } from './message-validator';
 import { obj, str, validateShape, type Shape } from './shape-validator';
 import { GraphError } from './cloud-api-errors';
+import { mediaInfo, ownedMedia, storeUpload } from './graph-api.routes';
 
 const WEBHOOK_CONFIG: Shape = obj({ url: str() }, ['url']);
 
@@ -16,6 +17,23 @@ export function registerD360Routes(router: HttpRouter, state: CloudSandboxState)
     const number = byKey(state, ctx);
     if (!number) return unauthorized();
     return { status: 200, body: handleSend(state, number, validateMessageRequest(ctx.json())) };
+  });
+
+  // Media: upload, then retrieve the download URL; the download itself (`/whatsapp_business/attachments/`)
+  // is proxied by 360dialog with the same D360-API-KEY.
+  router.add('POST', '/media', async (ctx) => {
+    const number = byKey(state, ctx);
+    if (!number) return unauthorized();
+    return { status: 200, body: { id: (await storeUpload(state, number, ctx)).id } };
+  });
+
+  router.add('GET', '/:mediaId(\\d+)', (ctx) => ({ status: 200, body: mediaInfo(ctx, ownedMedia(state, ctx)) }));
+
+  router.add('GET', '/v1/configs/templates', (ctx) => {
+    const number = byKey(state, ctx);
+    if (!number) return unauthorized();
+    const templates = number.templates.map((t) => ({ name: t.name, components: t.components, language: t.language, status: t.status.toLowerCase(), category: t.category, id: t.id }));
+    return { status: 200, body: { count: templates.length, total: templates.length, offset: 0, limit: 1000, waba_templates: templates } };
   });
 
   router.add('GET', '/v1/configs/webhook', (ctx) => {

@@ -32,20 +32,7 @@ export function registerGraphRoutes(router: HttpRouter, state: CloudSandboxState
     return { status: 200, body: { data, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } } };
   });
 
-  router.add('GET', `/${V}/:mediaId`, (ctx) => {
-    const media = ownedMedia(state, ctx);
-    return {
-      status: 200,
-      body: {
-        messaging_product: 'whatsapp',
-        url: `${ctx.baseUrl}/whatsapp_business/attachments/?mid=${media.id}`,
-        mime_type: media.mimeType,
-        sha256: media.sha256,
-        file_size: media.bytes.length,
-        id: media.id,
-      },
-    };
-  });
+  router.add('GET', `/${V}/:mediaId`, (ctx) => ({ status: 200, body: mediaInfo(ctx, ownedMedia(state, ctx)) }));
 
   router.add('DELETE', `/${V}/:mediaId`, (ctx) => {
     state.media.delete(ownedMedia(state, ctx).id);
@@ -95,7 +82,7 @@ function authorizedNumber(state: CloudSandboxState, ctx: RouteContext): NumberSt
   return number;
 }
 
-function ownedMedia(state: CloudSandboxState, ctx: RouteContext): StoredMedia {
+export function ownedMedia(state: CloudSandboxState, ctx: RouteContext): StoredMedia {
   const media = state.media.get(ctx.params.mediaId);
   const number = media && state.numbers.get(media.phoneNumberId);
   if (!media || !number) throw unknownObject(ctx.params.mediaId);
@@ -103,7 +90,9 @@ function ownedMedia(state: CloudSandboxState, ctx: RouteContext): StoredMedia {
   return media;
 }
 
-function tokenMatches(number: NumberState, ctx: RouteContext): boolean {
+/** Meta: the number's bearer token. 360dialog: its D360-API-KEY (its media download proxies Meta's). */
+export function tokenMatches(number: NumberState, ctx: RouteContext): boolean {
+  if (number.config.flavour === 'd360') return !!number.config.apiKey && ctx.req.headers['d360-api-key'] === number.config.apiKey;
   const header = String(ctx.req.headers.authorization ?? '');
   return !!number.config.accessToken && header === `Bearer ${number.config.accessToken}`;
 }
@@ -119,6 +108,18 @@ function unknownObject(id: string): GraphError {
     400,
     33,
   );
+}
+
+/** What GET /<media-id> answers: the download URL (lookaside.fbsbx.com at Meta) and the file's facts. */
+export function mediaInfo(ctx: RouteContext, media: StoredMedia): Record<string, unknown> {
+  return {
+    messaging_product: 'whatsapp',
+    url: `${ctx.baseUrl}/whatsapp_business/attachments/?mid=${media.id}`,
+    mime_type: media.mimeType,
+    sha256: media.sha256,
+    file_size: media.bytes.length,
+    id: media.id,
+  };
 }
 
 export type { Reply };
