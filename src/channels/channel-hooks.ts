@@ -1,7 +1,10 @@
+import type { ChannelRecord } from './channels.repository';
 import { Injectable } from '@nestjs/common';
 
 /** Work other modules must finish when a channel or one of its platforms goes away. */
 export interface ChannelLifecycleHook {
+  /** Runs after the channel is stored; a throw undoes the setup (the channel is deleted, the error answered). */
+  channelCreated?(channel: ChannelRecord): Promise<void>;
   channelDeleted?(clientIdentifier: string, channelId: string): Promise<void>;
   platformRemoved?(clientIdentifier: string, channelId: string, slug: string): Promise<void>;
 }
@@ -17,6 +20,10 @@ export class ChannelHooks {
 
   register(hook: ChannelLifecycleHook): void {
     this.hooks.push(hook);
+  }
+
+  async channelCreated(channel: ChannelRecord): Promise<void> {
+    for (const h of this.hooks) await h.channelCreated?.(channel);
   }
 
   async channelDeleted(clientIdentifier: string, channelId: string): Promise<void> {

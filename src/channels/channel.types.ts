@@ -1,5 +1,8 @@
-/** The messaging services a channel can run on. Only WhatsApp Web today; the official API will join. */
-export const MESSAGE_SERVICES = ['whatsappweb'] as const;
+/**
+ * The messaging services a channel can run on: WhatsApp Web (a linked device in a browser), Meta's
+ * WhatsApp Cloud API, and 360dialog's hosted Cloud API (the guide's "D360"). See docs/providers.md.
+ */
+export const MESSAGE_SERVICES = ['whatsappweb', 'whatsappcloud', 'd360'] as const;
 export type MessageService = (typeof MESSAGE_SERVICES)[number];
 
 export function isMessageService(value: string): value is MessageService {
@@ -22,7 +25,9 @@ export interface ChannelView {
   platformConfigId: string;
   clientIdentifier: string;
   service: MessageService;
-  provider: { clientNumber: string; companyId: string };
+  provider: { clientNumber: string; companyId: string; phoneNumberId?: string; wabaId?: string; apiVersion?: string };
+  /** Official API channels: which secrets are stored, as previews (`…1a2b`); the values are never returned. */
+  credentials?: Record<string, string>;
   platforms: PlatformEndpointView[];
   startingPlatform: string;
   description?: string;

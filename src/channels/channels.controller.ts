@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { SetupD360Dto, SetupWhatsappCloudDto } from './dto/setup-cloud.dto';
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ParseObjectIdPipe } from '../common/validation/parse-object-id.pipe';
@@ -10,6 +11,8 @@ import { SetupWhatsappWebDto } from './dto/setup-whatsapp-web.dto';
 import { UpdateChannelDto } from './dto/update-channel.dto';
 
 @ApiTags('Channels')
+// The official API's setup bodies, named in the document for clients and the SDK (the route's body is per service).
+@ApiExtraModels(SetupWhatsappCloudDto, SetupD360Dto)
 @ApiBearerAuth('bearer')
 @Controller('channels')
 export class ChannelsController {
@@ -19,13 +22,15 @@ export class ChannelsController {
   @ApiOperation({
     summary: 'Set up a channel (SDK 1.1 SetupApi.setup)',
     description:
-      'The body depends on the service; for `whatsappweb` it is SetupWhatsappWebDto. Each platform endpoint gets a Standard ' +
+      'The body depends on the service: SetupWhatsappWebDto for `whatsappweb`, SetupWhatsappCloudDto for `whatsappcloud` (Meta Cloud API), ' +
+      'SetupD360Dto for `d360` (360dialog; setup configures its webhook, 502 PROVIDER_REQUEST_FAILED when 360dialog refuses). ' +
+      'Provider secrets are stored encrypted and returned only as previews (docs/providers.md). Each platform endpoint gets a Standard ' +
       'Webhooks signing secret, returned in full only here. Use `platformConfigId` and `channelId` for onboarding and conversations.',
   })
   @ApiParam({ name: 'service', enum: MESSAGE_SERVICES, example: 'whatsappweb', description: 'Unknown service: 400 UNSUPPORTED_SERVICE' })
   @ApiBody({ type: SetupWhatsappWebDto })
   @ApiCreatedResponse({ type: SetupResponse })
-  @ApiErrors('VALIDATION_FAILED', 'UNSUPPORTED_SERVICE', 'DUPLICATE_PLATFORM_SLUG', 'INVALID_STARTING_PLATFORM', 'INVALID_CALLBACK_URL', 'CHANNEL_NUMBER_TAKEN')
+  @ApiErrors('VALIDATION_FAILED', 'UNSUPPORTED_SERVICE', 'DUPLICATE_PLATFORM_SLUG', 'INVALID_STARTING_PLATFORM', 'INVALID_CALLBACK_URL', 'CHANNEL_NUMBER_TAKEN', 'PROVIDER_REQUEST_FAILED')
   // The body is validated against the service's own DTO inside the service (one route, several services).
   setup(@AccountId() clientIdentifier: string, @Param('service') service: string, @Body() body: unknown) {
     return this.channels.setup(clientIdentifier, service, body);

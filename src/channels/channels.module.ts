@@ -8,12 +8,13 @@ import { PlatformConfigsController } from './platform-configs.controller';
 import { PlatformEndpointsService } from './platform-endpoints.service';
 import { PlatformsController } from './platforms.controller';
 import { Channel, ChannelSchema } from './schemas/channel.schema';
+import { CredentialsCipher } from '../providers/credentials-cipher';
 
 /** Channels (SDK guide 1.1): setup, platform endpoints and their webhook signing secrets. */
 @Module({
   imports: [MongooseModule.forFeature([{ name: Channel.name, schema: ChannelSchema }])],
   controllers: [ChannelsController, PlatformsController, PlatformConfigsController],
-  providers: [ChannelsRepository, ChannelsService, PlatformEndpointsService, ChannelHooks],
-  exports: [ChannelsService, ChannelHooks],
+  providers: [ChannelsRepository, ChannelsService, PlatformEndpointsService, ChannelHooks, CredentialsCipher],
+  exports: [ChannelsService, ChannelHooks, CredentialsCipher],
 })
 export class ChannelsModule {}

@@ -43,6 +43,13 @@ export class ChannelsRepository {
     return doc ? toRecord(doc) : undefined;
   }
 
+  /** System-level (no account): provider webhooks carry the channel id in their URL. */
+  async findAnyById(id: string): Promise<ChannelRecord | undefined> {
+    if (!Types.ObjectId.isValid(id)) return undefined;
+    const doc = await this.model.findOne({ _id: id }).lean();
+    return doc ? toRecord(doc) : undefined;
+  }
+
   async findByPlatformConfigId(clientIdentifier: string, platformConfigId: string): Promise<ChannelRecord | undefined> {
     const doc = await this.model.findOne(this.scoped(clientIdentifier, { platformConfigId })).lean();
     return doc ? toRecord(doc) : undefined;

@@ -10,6 +10,7 @@ import { ChannelChange, ChannelRecord, ChannelsRepository } from './channels.rep
 import type { UpdateChannelDto } from './dto/update-channel.dto';
 import { PlatformEndpoint } from './schemas/channel.schema';
 import { readSetupBody } from './setup/service-setups';
+import { credentialPreview, CredentialsCipher } from '../providers/credentials-cipher';
 import { newWebhookSecret, secretPreview } from './webhook-secret';
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -30,7 +31,14 @@ export function toChannelView(r: ChannelRecord): ChannelView {
     platformConfigId: r.platformConfigId,
     clientIdentifier: r.clientIdentifier,
     service: r.service,
-    provider: { clientNumber: r.provider.clientNumber, companyId: r.provider.companyId },
+    provider: {
+      clientNumber: r.provider.clientNumber,
+      companyId: r.provider.companyId,
+      ...(r.provider.phoneNumberId ? { phoneNumberId: r.provider.phoneNumberId } : {}),
+      ...(r.provider.wabaId ? { wabaId: r.provider.wabaId } : {}),
+      ...(r.provider.apiVersion ? { apiVersion: r.provider.apiVersion } : {}),
+    },
+    ...(r.credentialsPreview ? { credentials: { ...r.credentialsPreview } } : {}),
     platforms: r.platforms.map(toEndpointView),
     startingPlatform: r.startingPlatform,
     ...(r.description ? { description: r.description } : {}),
@@ -54,6 +62,7 @@ export class ChannelsService {
     private readonly events: DomainEvents,
     private readonly hooks: ChannelHooks,
     private readonly store: StoreAdapter,
+    private readonly cipher: CredentialsCipher,
   ) {}
 
   /** Creates a channel from a service's setup body; each platform endpoint gets its own signing secret. */
@@ -78,6 +87,12 @@ export class ChannelsService {
           clientIdentifier,
           service: svc,
           provider: input.provider,
+          ...(input.secrets
+            ? {
+                credentials: this.cipher.encrypt(input.secrets),
+                credentialsPreview: Object.fromEntries(Object.entries(input.secrets).map(([k, v]) => [k, credentialPreview(v)])),
+              }
+            : {}),
           platforms,
           startingPlatform: input.startingPlatform,
           ...(input.description ? { description: input.description } : {}),
@@ -87,6 +102,13 @@ export class ChannelsService {
           clientNumber: input.provider.clientNumber,
         }),
     );
+    try {
+      await this.hooks.channelCreated(record);
+    } catch (err) {
+      // A provider that could not be configured (e.g. 360dialog's webhook) leaves no half-made channel.
+      await this.repo.delete(clientIdentifier, record.id).catch(() => undefined);
+      throw err;
+    }
     this.logger.log({ clientIdentifier, channelId: record.id, service: svc }, 'Channel set up');
     const view = toChannelView(record);
     return { ...view, channelId: view.id, platforms: record.platforms.map((p) => ({ ...toEndpointView(p), secret: p.secret })) };
@@ -104,6 +126,16 @@ export class ChannelsService {
 
   async list(clientIdentifier: string): Promise<ChannelView[]> {
     return (await this.repo.listByAccount(clientIdentifier)).map(toChannelView);
+  }
+
+  /** System-level: a channel by id whatever its account (provider webhooks name the channel in their URL). */
+  async findForProvider(channelId: string): Promise<ChannelRecord | undefined> {
+    return this.repo.findAnyById(channelId);
+  }
+
+  /** The channel's provider secrets, decrypted (for the provider only; never logged or returned). */
+  secretsOf(record: ChannelRecord): Record<string, string> {
+    return record.credentials ? this.cipher.decrypt(record.credentials) : {};
   }
 
   /** System-level, all accounts: for restoring sessions at boot. */

@@ -54,6 +54,16 @@ export class AppConfig {
     onboardingLinkTtlMs: number;
   };
   messages!: { sendMinIntervalMs: number; mediaMaxBytes: number };
+  /** The official WhatsApp Business Platform (Meta Cloud API and 360dialog). */
+  cloud!: {
+    credentialsKey: string;
+    oldCredentialsKeys: string[];
+    graphApiUrl: string;
+    graphApiVersion: string;
+    d360ApiUrl: string;
+    timeoutMs: number;
+    sendPerSecond: number;
+  };
   webhooks!: {
     retryDelaysMs: number[];
     /** No attempt is scheduled past this time after the first one (WEBHOOK_MAX_DELIVERY_HOURS). */
@@ -155,6 +165,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     messages: {
       sendMinIntervalMs: vars.SEND_MIN_INTERVAL_MS ?? 1_000,
       mediaMaxBytes: vars.MEDIA_MAX_BYTES ?? 16 * 1024 * 1024,
+    },
+    cloud: {
+      credentialsKey: vars.PROVIDER_CREDENTIALS_KEY ?? persistedSecret(dataDir, 'provider-credentials-key', 32),
+      oldCredentialsKeys: vars.PROVIDER_CREDENTIALS_OLD_KEYS ?? [],
+      graphApiUrl: (vars.WHATSAPP_CLOUD_API_URL ?? 'https://graph.facebook.com').replace(/\/$/, ''),
+      graphApiVersion: vars.WHATSAPP_CLOUD_API_VERSION ?? 'v21.0',
+      d360ApiUrl: (vars.D360_API_URL ?? 'https://waba-v2.360dialog.io').replace(/\/$/, ''),
+      timeoutMs: vars.CLOUD_API_TIMEOUT_MS ?? 15_000,
+      sendPerSecond: vars.CLOUD_SEND_PER_SECOND ?? 80,
     },
     webhooks: {
       retryDelaysMs: vars.WEBHOOK_RETRY_DELAYS_MS?.map(Number) ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS,

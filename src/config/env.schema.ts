@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -112,6 +113,35 @@ export class EnvironmentVariables {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
   OUTBOUND_MAX_BYTES?: number;
+
+  // --- Official WhatsApp Business Platform (whatsappcloud, d360 channels) ---
+  /** Key that encrypts provider credentials at rest (AES-256-GCM): 32+ characters. Generated into DATA_DIR when unset. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'PROVIDER_CREDENTIALS_KEY must be at least 32 characters' })
+  PROVIDER_CREDENTIALS_KEY?: string;
+
+  /** Earlier keys, comma-separated, still accepted for reading while credentials are re-encrypted (rotation). */
+  @IsOptional() @Transform(toList) @IsArray() @IsString({ each: true })
+  PROVIDER_CREDENTIALS_OLD_KEYS?: string[];
+
+  /** Meta's Graph API base URL (whatsappcloud channels). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  WHATSAPP_CLOUD_API_URL?: string;
+
+  /** Graph API version used when a channel's setup does not name one. */
+  @IsOptional() @Matches(/^v\d+\.\d+$/, { message: 'WHATSAPP_CLOUD_API_VERSION must look like v21.0' })
+  WHATSAPP_CLOUD_API_VERSION?: string;
+
+  /** 360dialog's hosted Cloud API base URL (d360 channels). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  D360_API_URL?: string;
+
+  /** Deadline of one call to the official API. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(500) @Max(120_000)
+  CLOUD_API_TIMEOUT_MS?: number;
+
+  /** Messages per second one official-API number may send (Meta's default throughput is 80). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  CLOUD_SEND_PER_SECOND?: number;
 
   // --- WhatsApp Web sessions ---
   @IsOptional() @IsIn(['wwebjs', 'sandbox'])

@@ -1,3 +1,4 @@
+import { ProvidersModule } from '../providers/providers.module';
 import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { SessionAuthenticator } from '../common/auth/principal';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -19,7 +20,7 @@ import { ConsoleService } from './console.service';
  */
 @Global()
 @Module({
-  imports: [ChannelsModule, WebhooksModule],
+  imports: [ChannelsModule, WebhooksModule, ProvidersModule],
   controllers: [ConsoleAssetsController, ConsoleAuthController, ConsoleApiController],
   providers: [
     ConsoleCookie,

@@ -5,7 +5,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../common/errors/app-error';
 import { DomainEventName } from '../common/events/domain-events';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
-import { SessionRegistry } from '../whatsapp/sessions/session-registry';
+import { ChannelProviders } from '../providers/channel-providers';
 import { SessionStatusBus } from '../whatsapp/sessions/session-status-bus';
 import { streamEvent } from '../whatsapp/sessions/session-views';
 import { ConsoleReadRepository } from './console-read.repository';
@@ -18,7 +18,7 @@ const FAILING_STATES = new Set(['FAILED', 'DISCONNECTED', 'LOGGED_OUT']);
 export class ConsoleService {
   constructor(
     private readonly channels: ChannelsService,
-    private readonly sessions: SessionRegistry,
+    private readonly sessions: ChannelProviders,
     private readonly bus: SessionStatusBus,
     private readonly outbox: WebhookOutbox,
     private readonly read: ConsoleReadRepository,

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ChannelHooks } from '../channels/channel-hooks';
-import { isMessageService } from '../channels/channel.types';
+import { isMessageService, MESSAGE_SERVICES } from '../channels/channel.types';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../common/errors/app-error';
 import { DomainEventName, DomainEvents } from '../common/events/domain-events';
@@ -40,7 +40,7 @@ export class ConversationsService implements OnModuleInit {
    */
   async start(clientIdentifier: string, service: string, dto: StartConversationDto): Promise<{ conversation: ConversationView; created: boolean }> {
     if (!isMessageService(service))
-      throw AppError.badRequest(ConversationErrorCode.UNSUPPORTED_SERVICE, `Service "${service}" is not supported (supported: whatsappweb)`);
+      throw AppError.badRequest(ConversationErrorCode.UNSUPPORTED_SERVICE, `Service "${service}" is not supported (supported: ${MESSAGE_SERVICES.join(', ')})`);
     const channel = await this.channels.getById(clientIdentifier, dto.channelId);
     if (channel.service !== service)
       throw AppError.badRequest(ConversationErrorCode.UNSUPPORTED_SERVICE, `Channel ${channel.id} runs on ${channel.service}, not ${service}`);

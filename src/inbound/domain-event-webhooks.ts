@@ -87,6 +87,8 @@ export class DomainEventWebhooks implements OnModuleInit {
         previousStatus: p.previousStatus,
         ...(p.reason ? { reason: p.reason } : {}),
         ...(p.retry ? { retry: p.retry } : {}),
+        ...(p.pricing ? { pricing: p.pricing } : {}),
+        ...(p.providerError ? { providerError: p.providerError } : {}),
         ...(p.contactId ? { contactId: p.contactId } : {}),
         ...(p.conversationId ? { conversationId: p.conversationId } : {}),
         at: e.occurredAt.toISOString(),

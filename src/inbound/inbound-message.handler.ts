@@ -8,7 +8,7 @@ import { MediaStore } from '../media/media.store';
 import type { MessageMedia, MessageView } from '../messages/message.types';
 import { MessagesRepository } from '../messages/messages.repository';
 import type { EngineContext } from '../whatsapp/engine/inbound-sink.port';
-import type { EngineMessage, EngineSession } from '../whatsapp/engine/messaging-engine.port';
+import type { EngineMessage, ChannelMessenger } from '../whatsapp/engine/messaging-engine.port';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { InboundRouter } from './inbound-router';
 import { MediaLinker, messageReceivedData } from './webhook-data';
@@ -41,7 +41,7 @@ export class InboundMessageHandler {
   ) {}
 
   /** `session`: the live session, for media; without one (recovery after a restart) media is stored as failed. */
-  async handle(ctx: EngineContext, m: EngineMessage, session: EngineSession | undefined): Promise<void> {
+  async handle(ctx: EngineContext, m: EngineMessage, session: ChannelMessenger | undefined): Promise<void> {
     const { clientIdentifier, channelId } = ctx;
     if (m.media) {
       // Media is downloaded once: a replayed or echoed message is already stored.
@@ -69,6 +69,7 @@ export class InboundMessageHandler {
       ...(m.location ? { location: m.location } : {}),
       ...(m.vcards ? { vcards: m.vcards } : {}),
       ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+      ...(m.interactiveReply ? { interactiveReply: m.interactiveReply } : {}),
       ...(media ? { media } : {}),
       status: m.fromMe ? 'sent' : 'received',
       timestamp: new Date(m.timestamp * 1000),
@@ -125,7 +126,7 @@ export class InboundMessageHandler {
     return this.contacts.findOrCreate(ctx.clientIdentifier, ctx.channelId, { ...id, ...(name ? { name } : {}) });
   }
 
-  private async storeMedia(ctx: EngineContext, m: EngineMessage, session: EngineSession | undefined): Promise<MessageMedia> {
+  private async storeMedia(ctx: EngineContext, m: EngineMessage, session: ChannelMessenger | undefined): Promise<MessageMedia> {
     const declared: MessageMedia = {
       mimetype: m.media!.mimetype,
       ...(m.media!.filename ? { filename: m.media!.filename } : {}),
@@ -135,7 +136,7 @@ export class InboundMessageHandler {
       if (!session) throw new Error('no live session to download from');
       let timer: NodeJS.Timeout | undefined;
       const payload = await Promise.race([
-        session.downloadMedia(m.id),
+        session.downloadMedia(m.id, m.media!.providerRef),
         new Promise<undefined>((resolve) => {
           timer = setTimeout(() => resolve(undefined), MEDIA_DOWNLOAD_TIMEOUT_MS);
         }),

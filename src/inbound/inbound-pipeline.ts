@@ -3,8 +3,8 @@ import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/errors/app-error';
 import { MessageStatusService } from '../messages/message-status.service';
 import { EngineContext, InboundEventSink } from '../whatsapp/engine/inbound-sink.port';
-import type { EngineSession, InboundEngineEvent } from '../whatsapp/engine/messaging-engine.port';
-import { SessionRegistry } from '../whatsapp/sessions/session-registry';
+import type { ChannelMessenger, InboundEngineEvent } from '../whatsapp/engine/messaging-engine.port';
+import { ChannelProviders } from '../providers/channel-providers';
 import { ChannelLanes } from './channel-lanes';
 import { ChatEventHandler } from './chat-event.handler';
 import { InboundJournal, JournalEntry } from './inbound-journal';
@@ -50,7 +50,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
   private readonly logger = new Logger(InboundPipeline.name);
   private readonly lanes = new ChannelLanes();
   private readonly inFlight = new Set<string>();
-  private buffer: { entry: JournalEntry; session: EngineSession }[] = [];
+  private buffer: { entry: JournalEntry; session: ChannelMessenger }[] = [];
   private writing?: Promise<void>;
   private closed = false;
 
@@ -64,12 +64,20 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
     super();
   }
 
-  async handle(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<void> {
+  async handle(ctx: EngineContext, event: InboundEngineEvent, session: ChannelMessenger): Promise<void> {
     this.buffer.push({ entry: this.journal.entry(ctx, event), session });
     this.writing ??= this.writeJournal().finally(() => (this.writing = undefined));
     // Backpressure: a session that outruns storage waits here.
     while (this.buffer.length > MAX_BUFFER && this.writing !== undefined) await this.writing;
     await this.lanes.below(ctx.channelId, MAX_BACKLOG);
+  }
+
+  /** Journals the events (awaited), then applies them in their channel's lanes like any other. */
+  async store(ctx: EngineContext, events: InboundEngineEvent[], messenger: ChannelMessenger): Promise<void> {
+    if (events.length === 0) return;
+    const entries = events.map((event) => this.journal.entry(ctx, event));
+    await this.journal.appendMany(entries);
+    for (const entry of entries) void this.schedule(entry, messenger);
   }
 
   /** Writes buffered events until none is left; a failed write is retried (same ids) until it succeeds. */
@@ -92,7 +100,7 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
   }
 
   /** Applies a journal entry in its channel's lane, then removes it. Failures leave it for recovery. */
-  schedule(entry: JournalEntry, session?: EngineSession): Promise<void> {
+  schedule(entry: JournalEntry, session?: ChannelMessenger): Promise<void> {
     if (this.closed || this.inFlight.has(entry.id)) return Promise.resolve();
     this.inFlight.add(entry.id);
     return this.lanes
@@ -139,14 +147,14 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
     this.closed = true;
   }
 
-  private async apply(entry: JournalEntry, live?: EngineSession): Promise<unknown> {
+  private async apply(entry: JournalEntry, live?: ChannelMessenger): Promise<unknown> {
     const { ctx, event } = entry;
     switch (event.type) {
       case 'message':
         return this.messages.handle(ctx, event.message, live ?? (await this.liveSession(ctx)));
       case 'ack':
         // Stored forward-only and published as `message.status`, which DomainEventWebhooks delivers.
-        return this.statuses.onAck(ctx, event.messageId, event.ack);
+        return this.statuses.onAck(ctx, event.messageId, event.ack, { error: event.error, pricing: event.pricing });
       case 'revoke':
         return this.chats.revoke(ctx, event);
       case 'edit':
@@ -160,9 +168,9 @@ export class InboundPipeline extends InboundEventSink implements OnApplicationSh
   }
 
   /** Recovery has no session object: the channel's live one, if this process runs it (for media). */
-  private async liveSession(ctx: EngineContext): Promise<EngineSession | undefined> {
+  private async liveSession(ctx: EngineContext): Promise<ChannelMessenger | undefined> {
     try {
-      return await this.moduleRef.get(SessionRegistry, { strict: false }).requireReady(ctx.clientIdentifier, ctx.channelId);
+      return await this.moduleRef.get(ChannelProviders, { strict: false }).requireReady(ctx.clientIdentifier, ctx.channelId);
     } catch {
       return undefined;
     }

@@ -49,6 +49,8 @@ export interface MessageData {
   media?: MediaData;
   /** WhatsApp ids mentioned in the message (`5521999999999@c.us`); absent when none. */
   mentions?: string[];
+  /** Official API: the reply button or list row the customer chose (`body` is its title). */
+  interactiveReply?: MessageView['interactiveReply'];
 }
 
 export function contactData(c: ContactView): ContactData {
@@ -95,6 +97,7 @@ export function messageData(m: MessageView, link: MediaLinker): MessageData {
     ...(m.vcards?.length ? { vcards: m.vcards } : {}),
     ...(media ? { media } : {}),
     ...(m.mentions?.length ? { mentions: m.mentions } : {}),
+    ...(m.interactiveReply ? { interactiveReply: m.interactiveReply } : {}),
   };
 }
 

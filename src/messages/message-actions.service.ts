@@ -1,3 +1,6 @@
+import { assertFeatureSupported } from '../providers/provider-capabilities';
+import type { MessageService } from '../channels/channel.types';
+import { SendWorkers } from './pipeline/send-workers';
 import { Injectable } from '@nestjs/common';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../common/errors/app-error';
@@ -30,6 +33,7 @@ export class MessageActionsService {
     private readonly repository: MessagesRepository,
     private readonly queues: SendQueues,
     private readonly channels: ChannelsService,
+    private readonly workers: SendWorkers,
   ) {}
 
   async react(clientIdentifier: string, dto: SendReactionDto): Promise<ActionAnswer<{ message: MessageView; emoji: string }>> {
@@ -37,7 +41,9 @@ export class MessageActionsService {
     const message = (await this.repository.findByReference(clientIdentifier, dto.messageId, target.channel.id)).find((m) => m.chatId === target.chatId);
     if (!message) throw AppError.notFound(MessageErrorCode.MESSAGE_NOT_FOUND, `Message ${dto.messageId} is not in this chat`);
     assertSendable(message);
+    assertFeatureSupported(target.channel.service, 'reaction');
     await this.targets.assertReady(clientIdentifier, target.channel.id);
+    await this.workers.startStateless(clientIdentifier, target.channel.id, target.channel.service, `${target.channel.provider.clientNumber}@c.us`);
     const outcome = await this.run(message, { op: 'react', clientIdentifier, messageId: message.id, emoji: dto.emoji });
     if (outcome.state === 'queued') return outcome;
     return { state: 'done', value: { message: outcome.message, emoji: dto.emoji } };
@@ -52,11 +58,13 @@ export class MessageActionsService {
     const candidates = await this.repository.findByReference(clientIdentifier, dto.messageId);
     let message: OutboundMessage | undefined;
     let channelNumber = '';
+    let service: MessageService = 'whatsappweb';
     for (const candidate of candidates) {
       const channel = await this.channels.getById(clientIdentifier, candidate.channelId).catch(() => undefined);
       if (channel?.platforms.some((p) => p.slug === dto.channelSlug)) {
         message = candidate;
         channelNumber = channel.provider.clientNumber;
+        service = channel.service;
         break;
       }
     }
@@ -65,6 +73,7 @@ export class MessageActionsService {
     if (!senders.filter(Boolean).includes(digits(dto.senderId)))
       throw AppError.unprocessable(MessageErrorCode.SENDER_MISMATCH, `Message ${message.id} was not sent by ${dto.senderId}`, { senderId: message.senderId });
     assertSendable(message);
+    assertFeatureSupported(service, 'delete');
     await this.targets.assertReady(clientIdentifier, message.channelId);
     const outcome = await this.run(message, { op: 'delete', clientIdentifier, messageId: message.id });
     if (outcome.state === 'queued') return outcome;

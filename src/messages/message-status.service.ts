@@ -1,7 +1,8 @@
+import { failureFromWebhookError } from '../providers/cloud/cloud-errors';
 import { Injectable } from '@nestjs/common';
 import { DomainEvent, DomainEventName, DomainEvents } from '../common/events/domain-events';
-import type { AckLevel } from '../whatsapp/engine/messaging-engine.port';
-import { MessageStatus, MessageView, OutboundMessage } from './message.types';
+import type { AckLevel, ProviderError } from '../whatsapp/engine/messaging-engine.port';
+import { MessageStatus, MessageView, OutboundMessage, statusesBefore } from './message.types';
 import { MessagesRepository, publicView } from './messages.repository';
 
 /** Which channel an engine event belongs to (same shape as the inbound sink's EngineContext). */
@@ -24,6 +25,21 @@ export interface MessageStatusPayload {
   reason?: string;
   /** Which retry of the message this status belongs to (POST /messages/:id/retry); absent before the first. */
   retry?: number;
+  /** Official API: Meta's pricing of the conversation (category: service, marketing, utility, authentication…). */
+  pricing?: { category: string; billable?: boolean };
+  /** Official API: the provider's error on a failed status (code and title as Meta gives them). */
+  providerError?: ProviderError;
+}
+
+/** What the official API adds to a status. */
+type AckExtra = { error?: ProviderError; pricing?: MessageStatusPayload['pricing'] };
+/** An ack that arrived before the send stored the message's id (the official API's failed status can). */
+type EarlyAck = { status: MessageStatus; reason: string; extra: AckExtra };
+
+/** `OUTSIDE_SERVICE_WINDOW: (#131047) Re-engagement message`: the stable reason first, as send failures are stored. */
+function failedReason(error: ProviderError): string {
+  const failure = failureFromWebhookError({ code: error.code, title: error.title, error_data: error.details ? { details: error.details } : undefined });
+  return `${failure.reason}: ${failure.message}`;
 }
 
 const ACK_STATUS: Record<AckLevel, MessageStatus | undefined> = {
@@ -45,7 +61,7 @@ const EARLY_ACK_MAX = 10_000;
  */
 @Injectable()
 export class MessageStatusService {
-  private readonly earlyAcks = new Map<string, { status: MessageStatus; expires: number }>();
+  private readonly earlyAcks = new Map<string, EarlyAck & { expires: number }>();
 
   constructor(
     private readonly repository: MessagesRepository,
@@ -61,17 +77,27 @@ export class MessageStatusService {
    * before: an ack applied again finds the message already at its status and publishes
    * `message.status.repeated` (recorded under the original's key: a no-op when that one was recorded).
    */
-  async onAck(ctx: MessageContext, waMessageId: string, ack: AckLevel): Promise<MessageView | undefined> {
+  /** `extra`: what the official API adds to a status (the failure's error, the pricing). */
+  async onAck(ctx: MessageContext, waMessageId: string, ack: AckLevel, extra: AckExtra = {}): Promise<MessageView | undefined> {
     const status = ACK_STATUS[ack];
     if (!status) return undefined;
-    const moved = await this.repository.advance(ctx.clientIdentifier, ctx.channelId, { waMessageId }, status, status === 'failed' ? { statusReason: 'WHATSAPP_ACK_ERROR' } : {});
-    if (moved) {
-      await this.events.publishAndWait(this.statusEvent(moved.message, moved.previous));
-      return publicView(moved.message);
+    const reason = extra.error ? failedReason(extra.error) : 'WHATSAPP_ACK_ERROR';
+    let current: OutboundMessage | undefined;
+    // Twice at most: the send may store the id between our move and our read (then the move is still due).
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const moved = await this.repository.advance(ctx.clientIdentifier, ctx.channelId, { waMessageId }, status, status === 'failed' ? { statusReason: reason } : {});
+      if (moved) {
+        await this.events.publishAndWait(this.statusEvent(moved.message, moved.previous, new Date(), extra));
+        return publicView(moved.message);
+      }
+      current = await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId);
+      if (!current || !statusesBefore(status).includes(current.status)) break;
     }
-    const current = await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId);
     if (!current) {
-      this.rememberEarlyAck(ctx.channelId, waMessageId, status);
+      this.rememberEarlyAck(ctx.channelId, waMessageId, { status, reason, extra });
+      // The send may have stored the id after our read and before we remembered: apply it now then.
+      const stored = await this.repository.findByWaId(ctx.clientIdentifier, ctx.channelId, waMessageId);
+      if (stored) await this.applyEarlyAcks(stored);
       return undefined;
     }
     // Already at this status through a move (statusTimes has it): the move's webhook may be the one a
@@ -113,10 +139,12 @@ export class MessageStatusService {
     if (!early) return;
     this.earlyAcks.delete(key);
     if (early.expires < Date.now()) return;
-    await this.move(message, early.status, early.status === 'failed' ? { reason: 'WHATSAPP_ACK_ERROR' } : {});
+    const moved = await this.repository.advance(message.clientIdentifier, message.channelId, { id: message.id }, early.status, early.status === 'failed' ? { statusReason: early.reason } : {});
+    if (moved) this.events.publish(this.statusEvent(moved.message, moved.previous, new Date(), early.extra));
   }
 
-  private rememberEarlyAck(channelId: string, waMessageId: string, status: MessageStatus): void {
+  private rememberEarlyAck(channelId: string, waMessageId: string, ack: EarlyAck): void {
+    const status = ack.status;
     const now = Date.now();
     if (this.earlyAcks.size >= EARLY_ACK_MAX) {
       for (const [k, v] of this.earlyAcks) if (v.expires < now) this.earlyAcks.delete(k);
@@ -125,7 +153,7 @@ export class MessageStatusService {
     const key = `${channelId}:${waMessageId}`;
     const current = this.earlyAcks.get(key);
     if (!current || status === 'failed' || (current.status !== 'failed' && rank(status) > rank(current.status))) {
-      this.earlyAcks.set(key, { status, expires: now + EARLY_ACK_TTL_MS });
+      this.earlyAcks.set(key, { ...ack, expires: now + EARLY_ACK_TTL_MS });
     }
   }
 
@@ -134,7 +162,7 @@ export class MessageStatusService {
     this.events.publish(this.statusEvent(message, previous));
   }
 
-  private statusEvent(message: MessageView, previous: MessageStatus, occurredAt = new Date()): DomainEvent {
+  private statusEvent(message: MessageView, previous: MessageStatus, occurredAt = new Date(), extra: AckExtra = {}): DomainEvent {
     const retries = (message as Partial<OutboundMessage>).outbound?.retries;
     const payload: MessageStatusPayload = {
       messageId: message.id,
@@ -148,6 +176,8 @@ export class MessageStatusService {
       previousStatus: previous,
       ...(message.status === 'failed' && message.statusReason ? { reason: message.statusReason } : {}),
       ...(retries ? { retry: retries } : {}),
+      ...(extra.pricing ? { pricing: extra.pricing } : {}),
+      ...(extra.error ? { providerError: extra.error } : {}),
     };
     return {
       name: DomainEventName.MessageStatus,

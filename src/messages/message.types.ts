@@ -1,4 +1,4 @@
-import type { MessageKind } from '../whatsapp/engine/messaging-engine.port';
+import type { EngineMessage, InteractiveContent, MessageKind, TemplateContent } from '../whatsapp/engine/messaging-engine.port';
 
 export type { MessageKind };
 export type MessageDirection = 'inbound' | 'outbound';
@@ -43,6 +43,12 @@ export interface MessageView {
   location?: MessageLocation;
   vcards?: string[];
   media?: MessageMedia;
+  /** Official API: the reply buttons, list, CTA or location request sent (kind interactive). */
+  interactive?: InteractiveContent;
+  /** Official API: the template sent (kind template). */
+  template?: TemplateContent;
+  /** Official API: the reply button or list row an inbound message answers with (its title is the body). */
+  interactiveReply?: EngineMessage['interactiveReply'];
   /** WhatsApp ids mentioned in the message (`5521999999999@c.us`, `…@lid`); inbound only, absent when none. */
   mentions?: string[];
   status: MessageStatus;
@@ -70,6 +76,8 @@ export interface OutboundSpec {
   quotedMessageId?: string;
   asVoice?: boolean;
   asDocument?: boolean;
+  /** Official API: ask for a link preview of a text. */
+  linkPreview?: boolean;
   attempts?: number;
   /** Contact cards beyond the first go out as WhatsApp messages of their own: their ids. */
   extraWaMessageIds?: string[];

@@ -11,7 +11,7 @@ import {
   SendContactsDto,
   SendInteractiveDto,
   SendLocationDto,
-  SendLocationRequestDto,
+  SendLocationRequestDto, SendTemplateDto,
   SendReactionDto,
   SendStickerDto,
 } from './dto/kind-messages.dto';
@@ -24,7 +24,7 @@ import {
   GROUP_EXAMPLES,
   INTERACTIVE_EXAMPLES,
   LOCATION_EXAMPLES,
-  LOCATION_REQUEST_EXAMPLES,
+  LOCATION_REQUEST_EXAMPLES, TEMPLATE_EXAMPLES,
   REACTION_EXAMPLES,
   SEND_EXAMPLES,
   STICKER_EXAMPLES,
@@ -184,23 +184,39 @@ export class MessagesController {
   }
 
   @Post('interactive')
-  @HttpCode(202)
-  @ApiOperation({ summary: 'Interactive buttons or list (SDK 5.7, 6.7): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = interactive).' })
-  @ApiAcceptedResponse({ type: MessageResponse, description: 'On engines that support it' })
+  @IDEMPOTENCY
+  @ApiOperation({
+    summary: 'Interactive reply buttons, list or CTA URL (SDK 5.7, 6.7): official API only',
+    description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = interactive). Official API: 422 OUTSIDE_SERVICE_WINDOW when the contact has not written in 24 h.',
+  })
+  @ApiAcceptedResponse({ type: MessageResponse, description: 'On providers that support it' })
   @ApiBody({ type: SendInteractiveDto, examples: INTERACTIVE_EXAMPLES })
-  @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
-  interactive(@AccountId() ci: string, @Body() dto: SendInteractiveDto) {
-    return this.outbound.unsupported(ci, 'interactive', dto);
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'QUOTED_MESSAGE_NOT_FOUND', 'ENGINE_FEATURE_UNSUPPORTED', 'OUTSIDE_SERVICE_WINDOW')
+  async interactive(@AccountId() ci: string, @Body() dto: SendInteractiveDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendInteractive(ci, dto, parseIdempotencyKey(key)));
   }
 
   @Post('location-request')
-  @HttpCode(202)
+  @IDEMPOTENCY
   @ApiOperation({ summary: 'Ask for the customer’s location (SDK 5.10, 6.10): official API only', description: 'WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = location_request).' })
-  @ApiAcceptedResponse({ type: MessageResponse, description: 'On engines that support it' })
+  @ApiAcceptedResponse({ type: MessageResponse, description: 'On providers that support it' })
   @ApiBody({ type: SendLocationRequestDto, examples: LOCATION_REQUEST_EXAMPLES })
-  @ApiErrors('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED')
-  locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto) {
-    return this.outbound.unsupported(ci, 'location_request', dto);
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED', 'OUTSIDE_SERVICE_WINDOW')
+  async locationRequest(@AccountId() ci: string, @Body() dto: SendLocationRequestDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendLocationRequest(ci, dto, parseIdempotencyKey(key)));
+  }
+
+  @Post('template')
+  @IDEMPOTENCY
+  @ApiOperation({
+    summary: 'Send an approved message template (official API only)',
+    description: 'The only kind allowed outside the 24 h customer service window. 422 TEMPLATE_NOT_FOUND unless the account has it APPROVED in that language.',
+  })
+  @ApiAcceptedResponse({ type: MessageResponse })
+  @ApiBody({ type: SendTemplateDto, examples: TEMPLATE_EXAMPLES })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_IDEMPOTENCY_KEY', 'IDEMPOTENCY_KEY_REUSED', 'CONVERSATION_NOT_FOUND', 'CONVERSATION_ENDED', 'CHANNEL_NOT_FOUND', 'UNKNOWN_PLATFORM', 'ENGINE_FEATURE_UNSUPPORTED', 'TEMPLATE_NOT_FOUND', 'PROVIDER_REQUEST_FAILED')
+  async template(@AccountId() ci: string, @Body() dto: SendTemplateDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    return answer(res, await this.outbound.sendTemplate(ci, dto, parseIdempotencyKey(key)));
   }
 
   @Post(':messageId/retry')

@@ -20,7 +20,8 @@ import { SentLedger } from './pipeline/sent-ledger';
 import { SendQueues } from './pipeline/send-queues';
 import { SendWorkers } from './pipeline/send-workers';
 import { SendTargetResolver } from './send-target.resolver';
-import { WhatsappSessions } from './whatsapp-sessions';
+import { ServiceWindow } from './service-window';
+import { ProvidersModule } from '../providers/providers.module';
 
 /**
  * Deleting a channel deletes its messages and drops its send queue before the delete answers;
@@ -57,11 +58,11 @@ class MessagesCleanup implements OnModuleInit {
  * outbound pipeline (accept → store → per-channel send queue → WhatsApp) and message history.
  */
 @Module({
-  imports: [MessagesStoreModule, MediaModule, ChannelsModule, ContactsModule, ConversationsModule],
+  imports: [MessagesStoreModule, MediaModule, ChannelsModule, ContactsModule, ConversationsModule, ProvidersModule],
   controllers: [MessagesController, MessageHistoryController],
   providers: [
-    WhatsappSessions,
     SendTargetResolver,
+    ServiceWindow,
     MediaFetcher,
     SendQueues,
     SendProcessor,

@@ -101,6 +101,15 @@ export class MessagesRepository implements OnModuleInit, BeforeApplicationShutdo
     return doc ? toView(doc) : undefined;
   }
 
+  /** When the contact last wrote in this chat (the official API's 24 h customer service window). */
+  async lastInboundAt(clientIdentifier: string, channelId: string, chatId: string): Promise<Date | undefined> {
+    const doc = await this.model
+      .findOne({ clientIdentifier, channelId, chatId, direction: 'inbound' }, { timestamp: 1 })
+      .sort({ timestamp: -1 })
+      .lean<{ timestamp: Date }>();
+    return doc?.timestamp;
+  }
+
   async findByWaId(clientIdentifier: string, channelId: string, waMessageId: string): Promise<OutboundMessage | undefined> {
     const doc = await this.model.findOne({ waKey: waKey(channelId, waMessageId), clientIdentifier }).lean<MessageDoc>();
     return doc ? toView(doc) : undefined;

@@ -6,7 +6,7 @@ import { normalizeGroupId } from '../contacts/contact-identifier';
 import { ContactsService } from '../contacts/contacts.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { WhatsappErrorCode } from '../whatsapp/whatsapp.errors';
-import { WhatsappSessions } from './whatsapp-sessions';
+import { ChannelProviders } from '../providers/channel-providers';
 import { MessageErrorCode } from './messages.errors';
 
 /** Where a message goes, resolved and checked. */
@@ -40,7 +40,7 @@ export class SendTargetResolver {
     private readonly conversations: ConversationsService,
     private readonly channels: ChannelsService,
     private readonly contacts: ContactsService,
-    private readonly sessions: WhatsappSessions,
+    private readonly sessions: ChannelProviders,
   ) {}
 
   async resolve(clientIdentifier: string, fields: TargetFields): Promise<SendTarget> {

@@ -2,7 +2,6 @@ import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common'
 import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsModule } from '../channels/channels.module';
-import { ChannelsService } from '../channels/channels.service';
 import { AppConfig } from '../config/app-config';
 import { MessagingEngine } from './engine/messaging-engine.port';
 import { WwebjsEngine } from './engine/wwebjs/wwebjs.engine';
@@ -19,6 +18,7 @@ import { SessionHealth } from './sessions/session-health';
 import { SessionLease } from './sessions/session-lease';
 import { SessionManager } from './sessions/session-manager';
 import { SessionRegistry } from './sessions/session-registry';
+import { WebChannelDirectory } from './sessions/web-channel-directory';
 import { SessionStatusBus } from './sessions/session-status-bus';
 import { SessionStreams } from './sessions/session-streams';
 import { SessionsController } from './sessions/sessions.controller';
@@ -66,7 +66,7 @@ export class WhatsappModule {
       ],
       providers: [
         { provide: MessagingEngine, useFactory: () => WwebjsEngine.fromConfig(config) },
-        { provide: ChannelDirectory, useExisting: ChannelsService },
+        { provide: ChannelDirectory, useClass: WebChannelDirectory },
         SessionsRepository,
         SessionLease,
         SessionStatusBus,

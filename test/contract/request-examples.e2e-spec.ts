@@ -35,6 +35,7 @@ const ORDER = [
   'POST /messages/reaction',
   'POST /messages/interactive',
   'POST /messages/location-request',
+  'POST /messages/template',
   'POST /messages/delete',
   'POST /channels/{channelId}/onboarding-link',
   'POST /onboarding/links',
@@ -48,6 +49,7 @@ const NOT_SENT = (key: string) => key.includes(' /sandbox/') || key === 'POST /o
 const EXPECTED_ERRORS: Record<string, string> = {
   'POST /messages/interactive': 'ENGINE_FEATURE_UNSUPPORTED', // official API only
   'POST /messages/location-request': 'ENGINE_FEATURE_UNSUPPORTED',
+  'POST /messages/template': 'ENGINE_FEATURE_UNSUPPORTED', // the examples' channel is WhatsApp Web
   'POST /channels/{channelId}/session/pairing-code': 'SESSION_ALREADY_CONNECTED', // the channel is linked by then
 };
 

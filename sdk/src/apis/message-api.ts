@@ -2,7 +2,7 @@ import { ApiBase } from '../core/api-base';
 import type { CallOptions } from '../core/http-client';
 import { conversationRoutes as c } from '../routes/conversations.routes';
 import { messageRoutes as m } from '../routes/messages.routes';
-import { assertShape, RouteInput, SameShape } from '../routes/route';
+import { assertShape, RouteInput, RouteOutput, SameShape } from '../routes/route';
 import { MessageService, MessageServiceEnum, Page } from '../types/common';
 import type { Conversation, ConversationRefDto, GetConversationsDto, StartConversationDto, StartedConversation } from '../types/conversations';
 import type {
@@ -12,7 +12,9 @@ import type {
   GetContactMessagesDto,
   GetConversationMessagesDto,
   GetMessageDto,
+  ListTemplatesDto,
   Message,
+  MessageTemplate,
   ReactionResult,
   RequestLocationDto,
   RetryMessageDto,
@@ -24,6 +26,7 @@ import type {
   SendPlatformMessagePayload,
   SendReactionDto,
   SendStickerDto,
+  SendTemplateDto,
 } from '../types/messages';
 
 /** Conversations (guide section 4) and messages (sections 5 and 6). */
@@ -99,14 +102,36 @@ export class MessageApi extends ApiBase {
     return this.client.call(m.reaction, payload);
   }
 
-  /** Buttons or a list (guide 5.7, 6.7): official API only, WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED. */
-  sendInteractive(payload: SendInteractiveDto): Promise<unknown> {
-    return this.client.call(m.interactive, payload);
+  /**
+   * Reply buttons, a list or a CTA URL button (guide 5.7, 6.7), answered with the stored message
+   * (`kind: 'interactive'`). Official API only (whatsappcloud, d360): WhatsApp Web answers 422
+   * ENGINE_FEATURE_UNSUPPORTED (`details.feature: 'interactive'`); 422 OUTSIDE_SERVICE_WINDOW when the
+   * contact has not written in 24 h (send a template instead).
+   */
+  sendInteractive(payload: SendInteractiveDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.interactive, payload, options);
   }
 
-  /** Asks for the customer's location (guide 5.10, 6.10): official API only, WhatsApp Web answers 422. */
-  requestLocation(payload: RequestLocationDto): Promise<unknown> {
-    return this.client.call(m.locationRequest, payload);
+  /** Asks for the customer's location (guide 5.10, 6.10), answered with the stored message. Official API only, like sendInteractive. */
+  requestLocation(payload: RequestLocationDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.locationRequest, payload, options);
+  }
+
+  /**
+   * An approved message template (official API only), answered with the stored message
+   * (`kind: 'template'`): the only kind allowed outside the 24 h customer service window.
+   * 422 TEMPLATE_NOT_FOUND unless the account has it APPROVED in that language.
+   */
+  sendTemplate(payload: SendTemplateDto, options?: CallOptions): Promise<Message> {
+    return this.client.call(m.template, payload, options);
+  }
+
+  /**
+   * The channel's message templates, read live from Meta or 360dialog (`status`: default `APPROVED`,
+   * `all` for every one). Official API only: a WhatsApp Web channel answers 422 ENGINE_FEATURE_UNSUPPORTED.
+   */
+  listTemplates(payload: ListTemplatesDto): Promise<MessageTemplate[]> {
+    return this.client.call(m.templates, payload) as Promise<MessageTemplate[]>;
   }
 
   /** A message with its status, WhatsApp id, reactions and revoke. */
@@ -146,5 +171,9 @@ assertShape<SameShape<ForwardMessageDto, RouteInput<typeof m.forward>>>();
 assertShape<SameShape<SendReactionDto, RouteInput<typeof m.reaction>>>();
 assertShape<SameShape<SendInteractiveDto, RouteInput<typeof m.interactive>>>();
 assertShape<SameShape<RequestLocationDto, RouteInput<typeof m.locationRequest>>>();
+assertShape<SameShape<SendTemplateDto, RouteInput<typeof m.template>>>();
+assertShape<SameShape<ListTemplatesDto, RouteInput<typeof m.templates>>>();
+// listTemplates answers the document's MessageTemplateResponse[].
+assertShape<SameShape<RouteOutput<typeof m.templates>, MessageTemplate[]>>();
 assertShape<SameShape<RetryMessageDto, RouteInput<typeof m.retry>>>();
 assertShape<SameShape<GetContactMessagesDto, RouteInput<typeof m.ofContact>>>();

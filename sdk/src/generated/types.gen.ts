@@ -59,20 +59,92 @@ export type MeResponse = {
     admin: boolean;
 };
 
-export type WhatsappWebProviderDto = {
-    /**
-     * The WhatsApp number of the channel (normalised to digits with country code)
-     */
-    clientNumber: string;
-    companyId: string;
-};
-
 export type PlatformDto = {
     slug: string;
     /**
      * http(s) URL; private addresses are refused (INVALID_CALLBACK_URL)
      */
     callbackUrl: string;
+};
+
+export type WhatsappCloudProviderDto = {
+    /**
+     * The WhatsApp number of the channel (normalised to digits with country code)
+     */
+    clientNumber: string;
+    companyId: string;
+    /**
+     * Phone number id (WhatsApp Manager → API setup)
+     */
+    phoneNumberId: string;
+    /**
+     * WhatsApp Business Account id
+     */
+    wabaId: string;
+    /**
+     * System-user access token with whatsapp_business_messaging (stored encrypted)
+     */
+    accessToken: string;
+    /**
+     * The Meta app's secret: verifies X-Hub-Signature-256 on inbound webhooks (stored encrypted)
+     */
+    appSecret: string;
+    /**
+     * The verify token you type in the app’s webhook settings (stored encrypted)
+     */
+    webhookVerifyToken: string;
+    /**
+     * Graph API version; default WHATSAPP_CLOUD_API_VERSION
+     */
+    apiVersion?: string;
+};
+
+export type SetupWhatsappCloudDto = {
+    /**
+     * Must be the key’s account
+     */
+    clientIdentifier?: string;
+    /**
+     * One of the platforms’ slugs
+     */
+    startingPlatform: string;
+    platforms: Array<PlatformDto>;
+    description?: string;
+    provider: WhatsappCloudProviderDto;
+};
+
+export type D360ProviderDto = {
+    /**
+     * The WhatsApp number of the channel (normalised to digits with country code)
+     */
+    clientNumber: string;
+    companyId: string;
+    /**
+     * 360dialog API key of the number (D360-API-KEY; stored encrypted)
+     */
+    apiKey: string;
+};
+
+export type SetupD360Dto = {
+    /**
+     * Must be the key’s account
+     */
+    clientIdentifier?: string;
+    /**
+     * One of the platforms’ slugs
+     */
+    startingPlatform: string;
+    platforms: Array<PlatformDto>;
+    description?: string;
+    provider: D360ProviderDto;
+};
+
+export type WhatsappWebProviderDto = {
+    /**
+     * The WhatsApp number of the channel (normalised to digits with country code)
+     */
+    clientNumber: string;
+    companyId: string;
 };
 
 export type SetupWhatsappWebDto = {
@@ -92,6 +164,18 @@ export type SetupWhatsappWebDto = {
 export type ProviderResponse = {
     clientNumber: string;
     companyId: string;
+    /**
+     * Official API: the number’s phone number id at Meta
+     */
+    phoneNumberId?: string;
+    /**
+     * Official API: the WhatsApp Business Account id
+     */
+    wabaId?: string;
+    /**
+     * whatsappcloud: the Graph API version
+     */
+    apiVersion?: string;
 };
 
 export type PlatformEndpointWithSecretResponse = {
@@ -116,8 +200,14 @@ export type SetupResponse = {
     id: string;
     platformConfigId: string;
     clientIdentifier: string;
-    service: 'whatsappweb';
+    service: 'whatsappweb' | 'whatsappcloud' | 'd360';
     provider: ProviderResponse;
+    /**
+     * Official API channels: which provider secrets are stored, as previews (the values are never returned)
+     */
+    credentials?: {
+        [key: string]: string;
+    };
     platforms: Array<PlatformEndpointWithSecretResponse>;
     startingPlatform: string;
     description?: string;
@@ -147,8 +237,14 @@ export type ChannelResponse = {
     id: string;
     platformConfigId: string;
     clientIdentifier: string;
-    service: 'whatsappweb';
+    service: 'whatsappweb' | 'whatsappcloud' | 'd360';
     provider: ProviderResponse;
+    /**
+     * Official API channels: which provider secrets are stored, as previews (the values are never returned)
+     */
+    credentials?: {
+        [key: string]: string;
+    };
     platforms: Array<PlatformEndpointResponse>;
     startingPlatform: string;
     description?: string;
@@ -596,6 +692,10 @@ export type SendTextMessage = {
      */
     showAgentName?: boolean;
     text: string;
+    /**
+     * Official API: show a preview of the first URL of the text (WhatsApp Web decides by itself)
+     */
+    linkPreview?: boolean;
 };
 
 export type SendMediaMessage = {
@@ -648,6 +748,10 @@ export type SendGroupTextMessage = {
      */
     showAgentName?: boolean;
     text: string;
+    /**
+     * Official API: show a preview of the first URL of the text (WhatsApp Web decides by itself)
+     */
+    linkPreview?: boolean;
 };
 
 export type SendGroupMediaMessage = {
@@ -704,6 +808,52 @@ export type MediaResponse = {
     voice?: boolean;
 };
 
+export type InteractiveButtonResponse = {
+    id: string;
+    title: string;
+};
+
+export type InteractiveRowResponse = {
+    id: string;
+    title: string;
+    description?: string;
+};
+
+export type InteractiveSectionResponse = {
+    title?: string;
+    rows: Array<InteractiveRowResponse>;
+};
+
+export type InteractiveResponse = {
+    type: 'button' | 'list' | 'cta_url' | 'location_request';
+    header?: string;
+    body: string;
+    footer?: string;
+    buttons?: Array<InteractiveButtonResponse>;
+    buttonText?: string;
+    sections?: Array<InteractiveSectionResponse>;
+    displayText?: string;
+    url?: string;
+};
+
+export type TemplateResponse = {
+    name: string;
+    language: string;
+    components?: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
+export type InteractiveReplyResponse = {
+    type: 'button_reply' | 'list_reply';
+    /**
+     * The id given to the button or row
+     */
+    id: string;
+    title: string;
+    description?: string;
+};
+
 export type RevokedResponse = {
     at: string;
     outcome: 'revoked' | 'deleted_for_me';
@@ -738,7 +888,7 @@ export type MessageResponse = {
     senderId?: string;
     senderName?: string;
     fromMe: boolean;
-    kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts' | 'revoked' | 'other';
+    kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts' | 'interactive' | 'template' | 'revoked' | 'other';
     /**
      * Text as sent (with the agent name line when shown)
      */
@@ -749,6 +899,18 @@ export type MessageResponse = {
     location?: LocationResponse;
     vcards?: Array<string>;
     media?: MediaResponse;
+    /**
+     * Official API: the buttons, list, CTA or location request sent (kind interactive)
+     */
+    interactive?: InteractiveResponse;
+    /**
+     * Official API: the template sent (kind template)
+     */
+    template?: TemplateResponse;
+    /**
+     * Official API: the reply button or list row the customer chose (body is its title)
+     */
+    interactiveReply?: InteractiveReplyResponse;
     status: 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed' | 'received';
     /**
      * Why it failed (failed), or the last transient error while queued
@@ -1057,7 +1219,11 @@ export type SendInteractiveDto = {
      * Stored with the message; shown to the customer on text and captions (see showAgentName)
      */
     agentName?: string;
-    type: 'button' | 'list';
+    /**
+     * Reply to this message: our message id or its WhatsApp id, in the same chat
+     */
+    quotedMessageId?: string;
+    type: 'button' | 'list' | 'cta_url';
     header?: string;
     body: string;
     footer?: string;
@@ -1073,6 +1239,14 @@ export type SendInteractiveDto = {
      * type list: 1 to 10 sections
      */
     sections?: Array<InteractiveSectionDto>;
+    /**
+     * type cta_url: the button label
+     */
+    displayText?: string;
+    /**
+     * type cta_url: the URL the button opens
+     */
+    url?: string;
 };
 
 export type SendLocationRequestDto = {
@@ -1100,7 +1274,52 @@ export type SendLocationRequestDto = {
      * Stored with the message; shown to the customer on text and captions (see showAgentName)
      */
     agentName?: string;
+    /**
+     * Reply to this message: our message id or its WhatsApp id, in the same chat
+     */
+    quotedMessageId?: string;
     text: string;
+};
+
+export type SendTemplateDto = {
+    /**
+     * Must be the key’s account
+     */
+    clientIdentifier?: string;
+    /**
+     * Conversation id (individual or group conversation). Not with channelId/recipientNumber/platform.
+     */
+    sessionId?: string;
+    /**
+     * Group sends: the channel
+     */
+    channelId?: string;
+    /**
+     * Group sends: the WhatsApp group id
+     */
+    recipientNumber?: string;
+    /**
+     * Group sends: the platform (slug) sending it
+     */
+    platform?: string;
+    /**
+     * Stored with the message; shown to the customer on text and captions (see showAgentName)
+     */
+    agentName?: string;
+    /**
+     * The template name (GET /channels/:channelId/templates)
+     */
+    name: string;
+    /**
+     * The template language code
+     */
+    language: string;
+    /**
+     * Meta's template components with their parameters, passed as given
+     */
+    components?: Array<{
+        [key: string]: unknown;
+    }>;
 };
 
 export type MessagePageResponse = {
@@ -1298,6 +1517,22 @@ export type WebhookBulkReplayResponse = {
     eventIds: Array<string>;
 };
 
+export type MessageTemplateResponse = {
+    name: string;
+    language: string;
+    /**
+     * APPROVED, PENDING, REJECTED, PAUSED or DISABLED
+     */
+    status: string;
+    category?: string;
+    /**
+     * Meta's components (HEADER, BODY with {{n}} placeholders, FOOTER, BUTTONS)
+     */
+    components?: Array<{
+        [key: string]: unknown;
+    }>;
+};
+
 export type ErrorResponse = {
     /**
      * The HTTP status, repeated in the body
@@ -1348,7 +1583,7 @@ export type WebhookMessage = {
         name?: string;
     };
     timestamp: string;
-    kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts' | 'revoked' | 'other';
+    kind: 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts' | 'interactive' | 'template' | 'revoked' | 'other';
     /**
      * kind text
      */
@@ -1385,6 +1620,18 @@ export type WebhookMessage = {
         address?: string;
     };
     vcards?: Array<string>;
+    interactiveReply?: {
+        /**
+         * Official API: which kind of reply
+         */
+        type: 'button_reply' | 'list_reply';
+        /**
+         * The id given to the button or row
+         */
+        id: string;
+        title: string;
+        description?: string;
+    };
 };
 
 export type WebhookContact = {
@@ -1468,6 +1715,18 @@ export type WebhookMessageStatus = {
         contactId?: string;
         conversationId?: string;
         at: string;
+        pricing?: {
+            /**
+             * Official API: Meta’s conversation category (service, utility, marketing, authentication…)
+             */
+            category: string;
+            billable?: boolean;
+        };
+        providerError?: {
+            code: number;
+            title: string;
+            details?: string;
+        };
     };
 };
 
@@ -2284,7 +2543,7 @@ export type ChannelsSetupData = {
         /**
          * Unknown service: 400 UNSUPPORTED_SERVICE
          */
-        service: 'whatsappweb';
+        service: 'whatsappweb' | 'whatsappcloud' | 'd360';
     };
     query?: never;
     url: '/channels/setup/{service}';
@@ -2346,6 +2605,13 @@ export type ChannelsSetupErrors = {
     500: ErrorResponse & {
         statusCode?: 500;
         code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Bad Gateway: PROVIDER_REQUEST_FAILED
+     */
+    502: ErrorResponse & {
+        statusCode?: 502;
+        code?: 'PROVIDER_REQUEST_FAILED';
     };
     /**
      * Service Unavailable: DEPENDENCY_UNAVAILABLE
@@ -7459,6 +7725,10 @@ export type MessagesInteractiveData = {
     body: SendInteractiveDto;
     headers?: {
         /**
+         * Retries with the same key return the first stored message (200) instead of sending again (202).
+         */
+        'Idempotency-Key'?: string;
+        /**
          * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
          */
         'X-Request-Id'?: string;
@@ -7474,11 +7744,11 @@ export type MessagesInteractiveData = {
 
 export type MessagesInteractiveErrors = {
     /**
-     * Bad Request: VALIDATION_FAILED, UNKNOWN_PLATFORM, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     * Bad Request: VALIDATION_FAILED, INVALID_IDEMPOTENCY_KEY, UNKNOWN_PLATFORM, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
      */
     400: ErrorResponse & {
         statusCode?: 400;
-        code?: 'VALIDATION_FAILED' | 'UNKNOWN_PLATFORM' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+        code?: 'VALIDATION_FAILED' | 'INVALID_IDEMPOTENCY_KEY' | 'UNKNOWN_PLATFORM' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
     };
     /**
      * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
@@ -7495,11 +7765,11 @@ export type MessagesInteractiveErrors = {
         code?: 'ACCOUNT_MISMATCH';
     };
     /**
-     * Not Found: CONVERSATION_NOT_FOUND, CHANNEL_NOT_FOUND
+     * Not Found: CONVERSATION_NOT_FOUND, CHANNEL_NOT_FOUND, QUOTED_MESSAGE_NOT_FOUND
      */
     404: ErrorResponse & {
         statusCode?: 404;
-        code?: 'CONVERSATION_NOT_FOUND' | 'CHANNEL_NOT_FOUND';
+        code?: 'CONVERSATION_NOT_FOUND' | 'CHANNEL_NOT_FOUND' | 'QUOTED_MESSAGE_NOT_FOUND';
     };
     /**
      * Payload Too Large: PAYLOAD_TOO_LARGE
@@ -7516,11 +7786,11 @@ export type MessagesInteractiveErrors = {
         code?: 'UNSUPPORTED_MEDIA_TYPE';
     };
     /**
-     * Unprocessable Entity: ENGINE_FEATURE_UNSUPPORTED
+     * Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, CONVERSATION_ENDED, ENGINE_FEATURE_UNSUPPORTED, OUTSIDE_SERVICE_WINDOW
      */
     422: ErrorResponse & {
         statusCode?: 422;
-        code?: 'ENGINE_FEATURE_UNSUPPORTED';
+        code?: 'IDEMPOTENCY_KEY_REUSED' | 'CONVERSATION_ENDED' | 'ENGINE_FEATURE_UNSUPPORTED' | 'OUTSIDE_SERVICE_WINDOW';
     };
     /**
      * Too Many Requests: RATE_LIMITED
@@ -7549,7 +7819,11 @@ export type MessagesInteractiveError = MessagesInteractiveErrors[keyof MessagesI
 
 export type MessagesInteractiveResponses = {
     /**
-     * On engines that support it
+     * A repeated Idempotency-Key: the first message, unchanged; nothing is sent again
+     */
+    200: MessageResponse;
+    /**
+     * On providers that support it
      */
     202: MessageResponse;
 };
@@ -7559,6 +7833,10 @@ export type MessagesInteractiveResponse = MessagesInteractiveResponses[keyof Mes
 export type MessagesLocationRequestData = {
     body: SendLocationRequestDto;
     headers?: {
+        /**
+         * Retries with the same key return the first stored message (200) instead of sending again (202).
+         */
+        'Idempotency-Key'?: string;
         /**
          * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
          */
@@ -7575,11 +7853,11 @@ export type MessagesLocationRequestData = {
 
 export type MessagesLocationRequestErrors = {
     /**
-     * Bad Request: VALIDATION_FAILED, UNKNOWN_PLATFORM, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     * Bad Request: VALIDATION_FAILED, INVALID_IDEMPOTENCY_KEY, UNKNOWN_PLATFORM, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
      */
     400: ErrorResponse & {
         statusCode?: 400;
-        code?: 'VALIDATION_FAILED' | 'UNKNOWN_PLATFORM' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+        code?: 'VALIDATION_FAILED' | 'INVALID_IDEMPOTENCY_KEY' | 'UNKNOWN_PLATFORM' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
     };
     /**
      * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
@@ -7617,11 +7895,11 @@ export type MessagesLocationRequestErrors = {
         code?: 'UNSUPPORTED_MEDIA_TYPE';
     };
     /**
-     * Unprocessable Entity: ENGINE_FEATURE_UNSUPPORTED
+     * Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, CONVERSATION_ENDED, ENGINE_FEATURE_UNSUPPORTED, OUTSIDE_SERVICE_WINDOW
      */
     422: ErrorResponse & {
         statusCode?: 422;
-        code?: 'ENGINE_FEATURE_UNSUPPORTED';
+        code?: 'IDEMPOTENCY_KEY_REUSED' | 'CONVERSATION_ENDED' | 'ENGINE_FEATURE_UNSUPPORTED' | 'OUTSIDE_SERVICE_WINDOW';
     };
     /**
      * Too Many Requests: RATE_LIMITED
@@ -7650,12 +7928,129 @@ export type MessagesLocationRequestError = MessagesLocationRequestErrors[keyof M
 
 export type MessagesLocationRequestResponses = {
     /**
-     * On engines that support it
+     * A repeated Idempotency-Key: the first message, unchanged; nothing is sent again
+     */
+    200: MessageResponse;
+    /**
+     * On providers that support it
      */
     202: MessageResponse;
 };
 
 export type MessagesLocationRequestResponse = MessagesLocationRequestResponses[keyof MessagesLocationRequestResponses];
+
+export type MessagesTemplateData = {
+    body: SendTemplateDto;
+    headers?: {
+        /**
+         * Retries with the same key return the first stored message (200) instead of sending again (202).
+         */
+        'Idempotency-Key'?: string;
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+        /**
+         * The account to act on. An account key acts on its own account (another value: 403 ACCOUNT_MISMATCH); the admin key must name one here, in the body or in the query (400 ACCOUNT_REQUIRED).
+         */
+        'X-Client-Identifier'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/messages/template';
+};
+
+export type MessagesTemplateErrors = {
+    /**
+     * Bad Request: VALIDATION_FAILED, INVALID_IDEMPOTENCY_KEY, UNKNOWN_PLATFORM, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'VALIDATION_FAILED' | 'INVALID_IDEMPOTENCY_KEY' | 'UNKNOWN_PLATFORM' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ACCOUNT_MISMATCH
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ACCOUNT_MISMATCH';
+    };
+    /**
+     * Not Found: CONVERSATION_NOT_FOUND, CHANNEL_NOT_FOUND
+     */
+    404: ErrorResponse & {
+        statusCode?: 404;
+        code?: 'CONVERSATION_NOT_FOUND' | 'CHANNEL_NOT_FOUND';
+    };
+    /**
+     * Payload Too Large: PAYLOAD_TOO_LARGE
+     */
+    413: ErrorResponse & {
+        statusCode?: 413;
+        code?: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE
+     */
+    415: ErrorResponse & {
+        statusCode?: 415;
+        code?: 'UNSUPPORTED_MEDIA_TYPE';
+    };
+    /**
+     * Unprocessable Entity: IDEMPOTENCY_KEY_REUSED, CONVERSATION_ENDED, ENGINE_FEATURE_UNSUPPORTED, TEMPLATE_NOT_FOUND
+     */
+    422: ErrorResponse & {
+        statusCode?: 422;
+        code?: 'IDEMPOTENCY_KEY_REUSED' | 'CONVERSATION_ENDED' | 'ENGINE_FEATURE_UNSUPPORTED' | 'TEMPLATE_NOT_FOUND';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Bad Gateway: PROVIDER_REQUEST_FAILED
+     */
+    502: ErrorResponse & {
+        statusCode?: 502;
+        code?: 'PROVIDER_REQUEST_FAILED';
+    };
+    /**
+     * Service Unavailable: DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type MessagesTemplateError = MessagesTemplateErrors[keyof MessagesTemplateErrors];
+
+export type MessagesTemplateResponses = {
+    /**
+     * A repeated Idempotency-Key: the first message, unchanged; nothing is sent again
+     */
+    200: MessageResponse;
+    202: MessageResponse;
+};
+
+export type MessagesTemplateResponse = MessagesTemplateResponses[keyof MessagesTemplateResponses];
 
 export type MessagesRetryData = {
     body?: never;
@@ -8481,6 +8876,101 @@ export type MediaDownloadResponses = {
 };
 
 export type MediaDownloadResponse = MediaDownloadResponses[keyof MediaDownloadResponses];
+
+export type TemplatesListData = {
+    body?: never;
+    headers?: {
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+        /**
+         * The account to act on. An account key acts on its own account (another value: 403 ACCOUNT_MISMATCH); the admin key must name one here, in the body or in the query (400 ACCOUNT_REQUIRED).
+         */
+        'X-Client-Identifier'?: string;
+    };
+    path: {
+        channelId: string;
+    };
+    query?: {
+        status?: string;
+    };
+    url: '/channels/{channelId}/templates';
+};
+
+export type TemplatesListErrors = {
+    /**
+     * Bad Request: INVALID_ID, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'INVALID_ID' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ACCOUNT_MISMATCH
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ACCOUNT_MISMATCH';
+    };
+    /**
+     * Not Found: CHANNEL_NOT_FOUND
+     */
+    404: ErrorResponse & {
+        statusCode?: 404;
+        code?: 'CHANNEL_NOT_FOUND';
+    };
+    /**
+     * Unprocessable Entity: ENGINE_FEATURE_UNSUPPORTED
+     */
+    422: ErrorResponse & {
+        statusCode?: 422;
+        code?: 'ENGINE_FEATURE_UNSUPPORTED';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Bad Gateway: PROVIDER_REQUEST_FAILED
+     */
+    502: ErrorResponse & {
+        statusCode?: 502;
+        code?: 'PROVIDER_REQUEST_FAILED';
+    };
+    /**
+     * Service Unavailable: DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type TemplatesListError = TemplatesListErrors[keyof TemplatesListErrors];
+
+export type TemplatesListResponses = {
+    200: Array<MessageTemplateResponse>;
+};
+
+export type TemplatesListResponse = TemplatesListResponses[keyof TemplatesListResponses];
 
 export type WebhooksOnMessageReceivedWebhookPayload = WebhookMessageReceived;
 

@@ -1,7 +1,7 @@
 import { arr, bool, obj, oneOf, opt, str } from './fields';
 import { route } from './route';
 
-export const MESSAGE_SERVICES = ['whatsappweb'] as const;
+export const MESSAGE_SERVICES = ['whatsappweb', 'whatsappcloud', 'd360'] as const;
 
 const service = { service: oneOf(MESSAGE_SERVICES) } as const;
 const channelId = { channelId: str() } as const;
@@ -14,7 +14,20 @@ export const channelRoutes = {
     path: '/channels/setup/{service}',
     params: service,
     body: {
-      provider: obj({ clientNumber: str(), companyId: str() }),
+      // Every service's provider fields: clientNumber and companyId for all; whatsappcloud adds the
+      // number's ids and the Meta app's secrets, d360 the 360dialog API key. Which are required for
+      // which service is typed by SetupApi.setup's overloads (SetupWhatsappCloudDto, SetupD360Dto).
+      provider: obj({
+        clientNumber: str(),
+        companyId: str(),
+        phoneNumberId: opt(str()),
+        wabaId: opt(str()),
+        accessToken: opt(str()),
+        appSecret: opt(str()),
+        webhookVerifyToken: opt(str()),
+        apiVersion: opt(str()),
+        apiKey: opt(str()),
+      }),
       startingPlatform: str(),
       platforms: arr(obj({ slug: str(), callbackUrl: str() })),
       description: opt(str()),

@@ -7,8 +7,8 @@ export type ScalarKind = 'string' | 'number' | 'integer' | 'boolean';
 
 export type FieldSpec =
   | { readonly kind: ScalarKind; readonly optional: boolean; readonly enum?: readonly string[]; readonly format?: 'date-time' }
-  /** Any JSON value the SDK passes through unchanged (webhook payloads, error details). */
-  | { readonly kind: 'json'; readonly optional: boolean }
+  /** Any JSON value the SDK passes through unchanged (webhook payloads, error details); `object: true`: a JSON object. */
+  | { readonly kind: 'json'; readonly optional: boolean; readonly object?: boolean }
   | { readonly kind: 'array'; readonly optional: boolean; readonly items: FieldSpec }
   | { readonly kind: 'object'; readonly optional: boolean; readonly fields: FieldMap };
 
@@ -20,6 +20,8 @@ export const str = () => ({ kind: 'string', optional: false }) as const;
 /** ISO 8601 date-time string. */
 export const dateTime = () => ({ kind: 'string', optional: false, format: 'date-time' }) as const;
 export const json = () => ({ kind: 'json', optional: false }) as const;
+/** A JSON object the SDK passes through unchanged (e.g. Meta's template components). */
+export const jsonObject = () => ({ kind: 'json', optional: false, object: true }) as const;
 export const int = () => ({ kind: 'integer', optional: false }) as const;
 export const num = () => ({ kind: 'number', optional: false }) as const;
 export const bool = () => ({ kind: 'boolean', optional: false }) as const;
@@ -37,11 +39,13 @@ export type InferField<F> = F extends { kind: 'array'; items: infer I }
     ? InferFields<M>
     : F extends { enum: readonly (infer E)[] }
       ? E
-      : F extends { kind: 'json' }
-        ? unknown
-        : F extends { kind: infer K }
-          ? ScalarType<K>
-          : never;
+      : F extends { kind: 'json'; object: true }
+        ? Record<string, unknown>
+        : F extends { kind: 'json' }
+          ? unknown
+          : F extends { kind: infer K }
+            ? ScalarType<K>
+            : never;
 
 type RequiredKeys<M> = { [K in keyof M]: M[K] extends { optional: true } ? never : K }[keyof M];
 type OptionalKeys<M> = { [K in keyof M]: M[K] extends { optional: true } ? K : never }[keyof M];

@@ -3,6 +3,7 @@ import { contactRoutes } from './contacts.routes';
 import { messageRoutes } from './messages.routes';
 import { conversationRoutes } from './conversations.routes';
 import type { OperationKey } from '../generated/operations.gen';
+import type { DocumentedInput } from './operation-input';
 import { assertNone, type RouteKey, type RouteSpec, type RoutesOffTheDocument, type RoutesWithOtherInput } from './route';
 import { tagRoutes } from './tags.routes';
 import { webhookRoutes } from './webhooks.routes';

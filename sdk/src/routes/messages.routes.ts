@@ -1,4 +1,4 @@
-import { arr, bool, FieldMap, int, num, obj, oneOf, opt, str } from './fields';
+import { arr, bool, FieldMap, int, jsonObject, num, obj, oneOf, opt, str } from './fields';
 import { route } from './route';
 
 /** Where a message of another kind goes: a conversation (`sessionId`), or a group (`channelId` + `recipientNumber` + `platform`). */
@@ -11,6 +11,7 @@ const target = {
 } as const;
 const content = {
   text: opt(str()),
+  linkPreview: opt(bool()),
   mediaUri: opt(str()),
   caption: opt(str()),
   fileName: opt(str()),
@@ -55,22 +56,33 @@ export const messageRoutes = {
     path: '/messages/delete',
     body: { messageId: str(), senderId: str(), channelSlug: str() },
   }),
-  interactive: route({
-    name: 'messages.interactive',
-    method: 'POST',
-    path: '/messages/interactive',
-    body: {
-      ...target,
-      type: oneOf(['button', 'list']),
-      header: opt(str()),
-      body: str(),
-      footer: opt(str()),
-      buttons: opt(arr(obj({ id: str(), title: str() }))),
-      buttonText: opt(str()),
-      sections: opt(arr(obj({ title: opt(str()), rows: arr(obj({ id: str(), title: str(), description: opt(str()) })) }))),
-    },
+  interactive: send('interactive', {
+    ...target,
+    ...quoted,
+    type: oneOf(['button', 'list', 'cta_url']),
+    header: opt(str()),
+    body: str(),
+    footer: opt(str()),
+    buttons: opt(arr(obj({ id: str(), title: str() }))),
+    buttonText: opt(str()),
+    sections: opt(arr(obj({ title: opt(str()), rows: arr(obj({ id: str(), title: str(), description: opt(str()) })) }))),
+    displayText: opt(str()),
+    url: opt(str()),
   }),
-  locationRequest: route({ name: 'messages.locationRequest', method: 'POST', path: '/messages/location-request', body: { ...target, text: str() } }),
+  locationRequest: route({
+    name: 'messages.locationRequest',
+    method: 'POST',
+    path: '/messages/location-request',
+    body: { ...target, ...quoted, text: str() },
+  }),
+  template: send('template', { ...target, name: str(), language: str(), components: opt(arr(jsonObject())) }),
+  templates: route({
+    name: 'templates.list',
+    method: 'GET',
+    path: '/channels/{channelId}/templates',
+    params: { channelId: str() },
+    query: { status: opt(str()) },
+  }),
   get: route({ name: 'messages.get', method: 'GET', path: '/messages/{id}', params: { id: str() } }),
   retry: route({ name: 'messages.retry', method: 'POST', path: '/messages/{messageId}/retry', params: { messageId: str() } }),
   ofConversation: route({

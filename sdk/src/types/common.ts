@@ -10,9 +10,16 @@ export interface Page<T> {
   totalPages: number;
 }
 
-/** The messaging services a channel can run on. */
+/**
+ * The messaging services a channel can run on, chosen at setup and fixed for its life: WhatsApp Web (a
+ * linked device), Meta's WhatsApp Cloud API, and 360dialog's hosted Cloud API (the guide's "D360").
+ */
 export enum MessageServiceEnum {
   whatsappweb = 'whatsappweb',
+  /** Meta's WhatsApp Cloud API (official WhatsApp Business Platform). */
+  whatsappcloud = 'whatsappcloud',
+  /** 360dialog's hosted Cloud API (official WhatsApp Business Platform through a BSP). */
+  d360 = 'd360',
 }
 
 export type MessageService = `${MessageServiceEnum}`;

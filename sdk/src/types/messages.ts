@@ -1,12 +1,50 @@
 import type * as Api from '../generated';
 import type { OperationInput } from '../routes/operation-input';
+import type { WebhookInteractiveReply } from './webhooks';
 
-export type MessageKind = Api.MessageResponse['kind'];
+/** `interactive` and `template`: sent through an official-API channel (whatsappcloud, d360). */
+export type MessageKind = Api.MessageResponse['kind'] | 'interactive' | 'template';
 export type MessageStatus = Api.MessageResponse['status'];
-export interface Message extends Api.MessageResponse {}
+
+/** What an interactive message carried (kind `interactive`): buttons, a list, a CTA URL or a location request. */
+export interface InteractiveContent {
+  type: 'button' | 'list' | 'cta_url' | 'location_request';
+  header?: string;
+  body: string;
+  footer?: string;
+  buttons?: { id: string; title: string }[];
+  buttonText?: string;
+  sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+  displayText?: string;
+  url?: string;
+}
+
+/** One of Meta's template components with its parameters, e.g. `{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }`. */
+export type TemplateComponent = Record<string, unknown>;
+
+/** The template a message sent (kind `template`). */
+export interface TemplateContent {
+  name: string;
+  language: string;
+  components?: TemplateComponent[];
+}
+
+// The server answers `interactive`, `template` and `interactiveReply` on official-API messages (and the
+// two kinds), but the OpenAPI document's MessageResponse does not list them yet: added here, optional.
+export interface Message extends Omit<Api.MessageResponse, 'kind'> {
+  kind: MessageKind;
+  /** kind `interactive`: what was sent. */
+  interactive?: InteractiveContent;
+  /** kind `template`: the template sent. */
+  template?: TemplateContent;
+  /** An inbound reply to buttons or a list (official API): which button or row; `body` is its title. */
+  interactiveReply?: WebhookInteractiveReply;
+}
 
 interface Content {
   text?: string;
+  /** Official API: show a preview of the first URL of the text (WhatsApp Web decides by itself). */
+  linkPreview?: boolean;
   /** http(s) URL the server fetches at once; the kind (image, video, audio, document) comes from the bytes. */
   mediaUri?: string;
   /** Media only. */
@@ -72,11 +110,29 @@ export interface ReactionResult extends Api.ReactionResultResponse {}
 /** `outcome: 'revoked'`: deleted for everyone; `'queued'`: still waiting in the send queue. */
 export interface DeleteMessageResult extends Api.DeleteResultResponse {}
 
-/** Buttons or a list: official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
+/**
+ * Guide 5.7 / 6.7, official API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED):
+ * `type: 'button'` with 1 to 3 `buttons`, `type: 'list'` with `buttonText` and `sections`,
+ * `type: 'cta_url'` with `displayText` and `url`; `header` and `footer` optional.
+ */
 export type SendInteractiveDto = OperationInput<'POST /messages/interactive'>;
 
-/** Official WhatsApp API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
+/** Guide 5.10 / 6.10, official API only (WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
 export type RequestLocationDto = OperationInput<'POST /messages/location-request'>;
+
+/**
+ * An approved message template (official API only): the only kind a contact who has not written in
+ * 24 h may be sent. `components`: Meta's components with their parameters, passed as given.
+ */
+export type SendTemplateDto = Flatten<Omit<OperationInput<'POST /messages/template'>, 'components'> & { components?: TemplateComponent[] }>;
+
+/** `status` filters: `APPROVED` (default), `PENDING`, `REJECTED`…, or `all`. */
+export type ListTemplatesDto = OperationInput<'GET /channels/{channelId}/templates'>;
+
+/** A message template of the channel's WhatsApp Business Account, read live from Meta or 360dialog. */
+export type MessageTemplate = Api.MessageTemplateResponse;
+
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** The route's path parameter is `id`; the SDK names it `messageId` like the rest of the guide. */
 export interface GetMessageDto {

@@ -30,6 +30,15 @@ class ProviderResponse {
 
   @ApiProperty({ example: 'my_company_id' })
   companyId!: string;
+
+  @ApiPropertyOptional({ example: '106540352242922', description: 'Official API: the number’s phone number id at Meta' })
+  phoneNumberId?: string;
+
+  @ApiPropertyOptional({ example: '102290129340398', description: 'Official API: the WhatsApp Business Account id' })
+  wabaId?: string;
+
+  @ApiPropertyOptional({ example: 'v21.0', description: 'whatsappcloud: the Graph API version' })
+  apiVersion?: string;
 }
 
 export class ChannelResponse {
@@ -47,6 +56,14 @@ export class ChannelResponse {
 
   @ApiProperty({ type: ProviderResponse })
   provider!: ProviderResponse;
+
+  @ApiPropertyOptional({
+    description: 'Official API channels: which provider secrets are stored, as previews (the values are never returned)',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { accessToken: '…1a2b', appSecret: '…9f0e', webhookVerifyToken: '…c3d4' },
+  })
+  credentials?: Record<string, string>;
 
   @ApiProperty({ type: [PlatformEndpointResponse] })
   platforms!: PlatformEndpointResponse[];

@@ -40,6 +40,16 @@ export class ProviderSettings {
 
   @Prop({ required: true })
   companyId!: string;
+
+  /** Official API: the number's id at Meta (routes sends and matches inbound webhooks). */
+  @Prop()
+  phoneNumberId?: string;
+
+  @Prop()
+  wabaId?: string;
+
+  @Prop()
+  apiVersion?: string;
 }
 export const ProviderSettingsSchema = SchemaFactory.createForClass(ProviderSettings);
 
@@ -61,6 +71,14 @@ export class Channel {
 
   @Prop({ type: ProviderSettingsSchema, required: true })
   provider!: ProviderSettings;
+
+  /** Official API secrets, AES-256-GCM encrypted (CredentialsCipher); never returned by reads. */
+  @Prop()
+  credentials?: string;
+
+  /** What reads show of those secrets (`…1a2b`), written with them. */
+  @Prop({ type: Object })
+  credentialsPreview?: Record<string, string>;
 
   @Prop({ type: [PlatformEndpointSchema], default: [] })
   platforms!: PlatformEndpoint[];

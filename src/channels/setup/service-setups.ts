@@ -7,10 +7,14 @@ import type { MessageService } from '../channel.types';
 import { ChannelErrorCode } from '../channels.errors';
 import type { PlatformDto } from '../dto/platform.dto';
 import { SetupWhatsappWebDto } from '../dto/setup-whatsapp-web.dto';
+import { SetupD360Dto, SetupWhatsappCloudDto } from '../dto/setup-cloud.dto';
+import { randomBytes } from 'node:crypto';
 
 /** What every service's setup body comes down to. */
 export interface ChannelSetupInput {
-  provider: { clientNumber: string; companyId: string };
+  provider: { clientNumber: string; companyId: string; phoneNumberId?: string; wabaId?: string; apiVersion?: string };
+  /** Provider secrets: encrypted before they are stored, never returned (previews only). */
+  secrets?: Record<string, string>;
   startingPlatform: string;
   platforms: PlatformDto[];
   description?: string;
@@ -32,7 +36,33 @@ const whatsappWeb: ServiceSetup<SetupWhatsappWebDto> = {
   }),
 };
 
-const SETUPS: Record<MessageService, ServiceSetup<any>> = { whatsappweb: whatsappWeb };
+const common = (dto: SetupWhatsappWebDto | SetupWhatsappCloudDto | SetupD360Dto) => ({
+  startingPlatform: dto.startingPlatform,
+  platforms: dto.platforms,
+  description: dto.description,
+});
+const number = (value: string) => normalizePhoneNumber(value, 'provider.clientNumber');
+
+const whatsappCloud: ServiceSetup<SetupWhatsappCloudDto> = {
+  dto: SetupWhatsappCloudDto,
+  toInput: ({ provider: p, ...dto }) => ({
+    ...common({ provider: p, ...dto }),
+    provider: { clientNumber: number(p.clientNumber), companyId: p.companyId, phoneNumberId: p.phoneNumberId, wabaId: p.wabaId, ...(p.apiVersion ? { apiVersion: p.apiVersion } : {}) },
+    secrets: { accessToken: p.accessToken, appSecret: p.appSecret, webhookVerifyToken: p.webhookVerifyToken },
+  }),
+};
+
+const d360: ServiceSetup<SetupD360Dto> = {
+  dto: SetupD360Dto,
+  toInput: ({ provider: p, ...dto }) => ({
+    ...common({ provider: p, ...dto }),
+    provider: { clientNumber: number(p.clientNumber), companyId: p.companyId },
+    // 360dialog signs nothing: its deliveries carry this token (a header set through its webhook config API).
+    secrets: { apiKey: p.apiKey, webhookToken: randomBytes(32).toString('base64url') },
+  }),
+};
+
+const SETUPS: Record<MessageService, ServiceSetup<any>> = { whatsappweb: whatsappWeb, whatsappcloud: whatsappCloud, d360 };
 
 /** Validates a setup body against the DTO of its service, with the same rules as the global pipe. */
 export async function readSetupBody(service: string, body: unknown): Promise<{ service: MessageService; input: ChannelSetupInput }> {

@@ -45,7 +45,7 @@ export function mapError(exception: unknown): Mapped | undefined {
   if (exception instanceof AppError)
     return { status: exception.status, code: exception.code, message: exception.message, details: exception.details };
   if (exception instanceof EngineFeatureUnsupportedError)
-    return { status: 422, code: 'ENGINE_FEATURE_UNSUPPORTED', message: exception.message, details: { feature: exception.feature, engine: exception.engine } };
+    return { status: 422, code: 'ENGINE_FEATURE_UNSUPPORTED', message: exception.message, details: { feature: exception.feature, service: exception.engine, engine: exception.engine } };
   if (exception instanceof HttpException) {
     // Nest wraps body-parser errors (bad JSON, too large) in HttpExceptions; keep their meaning.
     const cause = (exception as { cause?: unknown }).cause;

@@ -7,6 +7,7 @@ import { MessageErrorCode } from '../../messages/messages.errors';
 import { TagErrorCode } from '../../tags/tags.errors';
 import { WebhookErrorCode } from '../../webhooks/webhooks.errors';
 import { WhatsappErrorCode } from '../../whatsapp/whatsapp.errors';
+import { ProviderErrorCode } from '../../providers/providers.errors';
 import { CommonErrorCode } from './app-error';
 
 type ValueOf<T> = T[keyof T];
@@ -26,6 +27,7 @@ export type ErrorCode =
   | ValueOf<typeof TagErrorCode>
   | ValueOf<typeof WebhookErrorCode>
   | ValueOf<typeof WhatsappErrorCode>
+  | ValueOf<typeof ProviderErrorCode>
   // Raised by name where they live (redis-availability.ts, api-keys.service.ts).
   | 'DEPENDENCY_UNAVAILABLE'
   | 'API_KEY_NOT_FOUND';
@@ -77,7 +79,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   CHANNEL_NOT_FOUND: { status: 404, message: `Channel ${ID} not found` },
   PLATFORM_CONFIG_NOT_FOUND: { status: 404, message: `Platform config ${ID} not found` },
   PLATFORM_NOT_FOUND: { status: 404, message: `Channel ${ID} has no platform "helpdesk"` },
-  UNSUPPORTED_SERVICE: { status: 400, message: 'Unsupported service "telegram" (supported: whatsappweb)' },
+  UNSUPPORTED_SERVICE: { status: 400, message: 'Unsupported service "telegram" (supported: whatsappweb, whatsappcloud, d360)' },
   INVALID_CALLBACK_URL: { status: 400, message: 'callbackUrl must be a public https URL', details: field('callbackUrl', 'callbackUrl resolves to a private address') },
   INVALID_STARTING_PLATFORM: { status: 400, message: 'startingPlatform "crm" is not one of the platforms' },
   DUPLICATE_PLATFORM_SLUG: { status: 400, message: 'Platform "karoochat" is listed twice' },
@@ -139,8 +141,22 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   ENGINE_FEATURE_UNSUPPORTED: {
     status: 422,
     message: 'interactive is not supported by the whatsappweb engine',
-    details: { feature: 'interactive', engine: 'whatsappweb' },
+    details: { feature: 'interactive', service: 'whatsappweb', engine: 'whatsappweb' },
   },
+
+  // Official API provider (whatsappcloud, d360)
+  WEBHOOK_VERIFICATION_FAILED: { status: 403, message: 'hub.mode must be subscribe and hub.verify_token the channel’s webhook verify token' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The webhook signature or token is missing or wrong' },
+  WEBHOOK_PAYLOAD_INVALID: { status: 400, message: 'a WhatsApp webhook has object "whatsapp_business_account" and an entry array' },
+  WEBHOOK_CHANNEL_NOT_FOUND: { status: 404, message: `No whatsappcloud channel ${ID}` },
+  OUTSIDE_SERVICE_WINDOW: {
+    status: 422,
+    message: 'The contact has not written in the last 24 hours: only a template can be sent',
+    details: { lastInboundAt: '2026-12-01T12:00:00.000Z', windowHours: 24 },
+  },
+  TEMPLATE_NOT_FOUND: { status: 422, message: 'Template pedido_confirmado (pt_BR) is not an approved template of this account', details: { name: 'pedido_confirmado', language: 'pt_BR' } },
+  PROVIDER_CREDENTIALS_UNREADABLE: { status: 503, message: 'The channel’s provider credentials cannot be read by this server' },
+  PROVIDER_REQUEST_FAILED: { status: 502, message: '360dialog refused the webhook configuration: (#190) Invalid api_key', details: { reason: 'PROVIDER_AUTH_FAILED' } },
 
   // Tags
   TAG_NOT_FOUND: { status: 404, message: `Tag ${ID} not found` },

@@ -7,6 +7,9 @@ import { assertJsonShape } from '../validation/json-shape';
 export const JSON_TYPE = 'application/json';
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
+/** Routes whose raw body is kept for signature checks (src/providers/cloud/cloud-webhook.controller.ts). */
+export const PROVIDER_WEBHOOK_PREFIX = '/providers/';
+
 /** Methods whose body a route may read. GET/HEAD/OPTIONS bodies are never read (nor refused). */
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -44,7 +47,15 @@ export function unsupportedBodyMiddleware(req: Request, _res: Response, next: Ne
 export function useBodyParsing(app: NestExpressApplication, limit: string): void {
   // Nest's options type reserves `verify` for its rawBody mode (off here) and passes it through
   // otherwise: body-parser calls it with the raw bytes before JSON.parse.
-  const json = { limit, type: JSON_TYPE, verify: (_req: unknown, _res: unknown, buf: Buffer) => assertJsonShape(buf) };
+  const json = {
+    limit,
+    type: JSON_TYPE,
+    verify: (req: Request & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => {
+      assertJsonShape(buf);
+      // Provider webhooks are signed over their exact bytes (Meta's X-Hub-Signature-256): keep them there only.
+      if (req.url?.startsWith(PROVIDER_WEBHOOK_PREFIX)) req.rawBody = buf;
+    },
+  };
   app.useBodyParser('json', json as NestExpressBodyParserOptionsFor<'json'>);
   app.useBodyParser('urlencoded', { limit, type: FORM_TYPE, extended: false, parameterLimit: 1000 });
   app.use(unsupportedBodyMiddleware);

@@ -17,6 +17,15 @@ export const REDACT_PATHS = [
   '*.password',
   '*.token',
   'config.security',
+  // Official-API provider secrets (docs/providers.md), wherever an object carrying them is logged.
+  'req.headers["d360-api-key"]',
+  'req.headers["x-omnichannel-webhook-token"]',
+  '*.accessToken',
+  '*.appSecret',
+  '*.webhookVerifyToken',
+  '*.webhookToken',
+  '*.credentials',
+  'config.cloud',
 ];
 
 /** Decodes one path segment as the router compares it; a malformed escape stays as it is. */

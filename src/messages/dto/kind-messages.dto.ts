@@ -9,6 +9,7 @@ import {
   IsLatitude,
   IsLongitude,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -179,10 +180,10 @@ export class InteractiveSectionDto {
  * 5.7 / 6.7: buttons or a list (the WhatsApp Business API's interactive message). WhatsApp Web cannot
  * send them: 422 ENGINE_FEATURE_UNSUPPORTED. Shaped like the official API so a provider for it can.
  */
-export class SendInteractiveDto extends MessageTargetDto {
-  @ApiProperty({ enum: ['button', 'list'] })
-  @IsIn(['button', 'list'])
-  type!: 'button' | 'list';
+export class SendInteractiveDto extends ReplyableTargetDto {
+  @ApiProperty({ enum: ['button', 'list', 'cta_url'] })
+  @IsIn(['button', 'list', 'cta_url'])
+  type!: 'button' | 'list' | 'cta_url';
 
   @ApiPropertyOptional({ example: 'Atendimento' })
   @IsOptional()
@@ -225,10 +226,47 @@ export class SendInteractiveDto extends MessageTargetDto {
   @ValidateNested({ each: true })
   @Type(() => InteractiveSectionDto)
   sections?: InteractiveSectionDto[];
+
+  @ApiPropertyOptional({ example: 'Ver pedido', description: 'type cta_url: the button label' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  displayText?: string;
+
+  @ApiPropertyOptional({ example: 'https://loja.exemplo.com/pedido/123', description: 'type cta_url: the URL the button opens' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
+  @MaxLength(2000)
+  url?: string;
+}
+
+/** A pre-approved message template (official API): the only kind allowed outside the 24 h window. */
+export class SendTemplateDto extends MessageTargetDto {
+  @ApiProperty({ example: 'pedido_confirmado', description: 'The template name (GET /channels/:channelId/templates)' })
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,512}$/, { message: 'name must be a template name: lower-case letters, digits and _' })
+  name!: string;
+
+  @ApiProperty({ example: 'pt_BR', description: 'The template language code' })
+  @IsString()
+  @Matches(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, { message: 'language must be a language code such as pt_BR or en' })
+  language!: string;
+
+  @ApiPropertyOptional({
+    description: "Meta's template components with their parameters, passed as given",
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    example: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsObject({ each: true })
+  components?: Record<string, unknown>[];
 }
 
 /** 5.10 / 6.10: ask the customer to share their location (official API only). */
-export class SendLocationRequestDto extends MessageTargetDto {
+export class SendLocationRequestDto extends ReplyableTargetDto {
   @ApiProperty({ example: 'Pode compartilhar sua localização?' })
   @IsString()
   @IsNotEmpty()

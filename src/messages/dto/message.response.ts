@@ -29,6 +29,45 @@ class ReactionResponse {
   @ApiProperty() at!: Date;
 }
 
+export class InteractiveReplyResponse {
+  @ApiProperty({ enum: ['button_reply', 'list_reply'] }) type!: string;
+  @ApiProperty({ example: 'yes', description: 'The id given to the button or row' }) id!: string;
+  @ApiProperty({ example: 'Sim' }) title!: string;
+  @ApiPropertyOptional() description?: string;
+}
+
+export class InteractiveButtonResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() title!: string;
+}
+
+export class InteractiveRowResponse extends InteractiveButtonResponse {
+  @ApiPropertyOptional() description?: string;
+}
+
+export class InteractiveSectionResponse {
+  @ApiPropertyOptional() title?: string;
+  @ApiProperty({ type: [InteractiveRowResponse] }) rows!: InteractiveRowResponse[];
+}
+
+export class InteractiveResponse {
+  @ApiProperty({ enum: ['button', 'list', 'cta_url', 'location_request'] }) type!: string;
+  @ApiPropertyOptional() header?: string;
+  @ApiProperty() body!: string;
+  @ApiPropertyOptional() footer?: string;
+  @ApiPropertyOptional({ type: [InteractiveButtonResponse] }) buttons?: InteractiveButtonResponse[];
+  @ApiPropertyOptional() buttonText?: string;
+  @ApiPropertyOptional({ type: [InteractiveSectionResponse] }) sections?: InteractiveSectionResponse[];
+  @ApiPropertyOptional() displayText?: string;
+  @ApiPropertyOptional() url?: string;
+}
+
+export class TemplateResponse {
+  @ApiProperty({ example: 'pedido_confirmado' }) name!: string;
+  @ApiProperty({ example: 'pt_BR' }) language!: string;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } }) components?: Record<string, unknown>[];
+}
+
 /** A stored message (both directions). */
 export class MessageResponse {
   @ApiProperty({ example: '64ef5c85f9deb132696591b2', description: 'Our id: use it to follow, reply to, react to, forward or delete the message' })
@@ -45,7 +84,7 @@ export class MessageResponse {
   @ApiPropertyOptional() senderId?: string;
   @ApiPropertyOptional() senderName?: string;
   @ApiProperty() fromMe!: boolean;
-  @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'revoked', 'other'] }) kind!: string;
+  @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'revoked', 'other'] }) kind!: string;
   @ApiPropertyOptional({ description: 'Text as sent (with the agent name line when shown)' }) body?: string;
   @ApiPropertyOptional() caption?: string;
   @ApiPropertyOptional() quotedWaMessageId?: string;
@@ -53,6 +92,12 @@ export class MessageResponse {
   @ApiPropertyOptional({ type: LocationResponse }) location?: LocationResponse;
   @ApiPropertyOptional({ type: [String] }) vcards?: string[];
   @ApiPropertyOptional({ type: MediaResponse }) media?: MediaResponse;
+  @ApiPropertyOptional({ type: () => InteractiveResponse, description: 'Official API: the buttons, list, CTA or location request sent (kind interactive)' })
+  interactive?: InteractiveResponse;
+  @ApiPropertyOptional({ type: () => TemplateResponse, description: 'Official API: the template sent (kind template)' })
+  template?: TemplateResponse;
+  @ApiPropertyOptional({ type: () => InteractiveReplyResponse, description: 'Official API: the reply button or list row the customer chose (body is its title)' })
+  interactiveReply?: InteractiveReplyResponse;
   @ApiProperty({ enum: ['queued', 'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'received'] }) status!: string;
   @ApiPropertyOptional({ description: 'Why it failed (failed), or the last transient error while queued' }) statusReason?: string;
   @ApiPropertyOptional({ description: 'When each status was reached', example: { queued: '2026-01-01T12:00:00.000Z', sent: '2026-01-01T12:00:00.400Z' } })

@@ -70,6 +70,14 @@ export const INTERACTIVE_EXAMPLES: Examples = {
     ],
   }),
 };
+export const TEMPLATE_EXAMPLES: Examples = {
+  approved: ex('An approved template with one body parameter (official API only: 422 on WhatsApp Web)', {
+    ...CONVERSATION,
+    name: 'pedido_confirmado',
+    language: 'pt_BR',
+    components: [{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }],
+  }),
+};
 export const LOCATION_REQUEST_EXAMPLES: Examples = {
   conversation: ex('Ask for the location (official API only: 422 on WhatsApp Web)', { ...CONVERSATION, text: 'Pode compartilhar sua localização?' }),
 };

@@ -45,6 +45,11 @@ class ContentFields {
   @MaxLength(200)
   quotedMessageId?: string;
 
+  @ApiPropertyOptional({ default: false, description: 'Official API: show a preview of the first URL of the text (WhatsApp Web decides by itself)' })
+  @IsOptional()
+  @IsBoolean()
+  linkPreview?: boolean;
+
   @ApiPropertyOptional({ default: true, description: 'Prefix text and captions with the agent name in bold (`*Agent*:` on its own line)' })
   @IsOptional()
   @IsBoolean()

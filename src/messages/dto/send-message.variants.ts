@@ -52,6 +52,9 @@ const MEDIA_URI = { example: 'https://exemplo.com/contrato.pdf', description: 'F
 class TextContent {
   @ApiProperty(TEXT)
   text!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Official API: show a preview of the first URL of the text (WhatsApp Web decides by itself)' })
+  linkPreview?: boolean;
 }
 
 class MediaContent {

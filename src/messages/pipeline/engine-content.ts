@@ -21,7 +21,7 @@ export function toEngineContent(message: OutboundMessage, media: StoredMedia | u
   };
   switch (message.kind) {
     case 'text':
-      return { kind: 'text', text: message.body ?? '' };
+      return { kind: 'text', text: message.body ?? '', ...(message.outbound.linkPreview ? { previewUrl: true } : {}) };
     case 'image':
     case 'video':
     case 'audio':
@@ -42,6 +42,12 @@ export function toEngineContent(message: OutboundMessage, media: StoredMedia | u
       if (!loc) throw new UnsendableError('ENGINE_ERROR', `location message ${message.id} has no coordinates`);
       return { kind: 'location', latitude: loc.latitude, longitude: loc.longitude, name: loc.name, address: loc.address, url: loc.url };
     }
+    case 'interactive':
+      if (!message.interactive) throw new UnsendableError('ENGINE_ERROR', `interactive message ${message.id} has no content`);
+      return { kind: 'interactive', interactive: message.interactive };
+    case 'template':
+      if (!message.template) throw new UnsendableError('ENGINE_ERROR', `template message ${message.id} has no template`);
+      return { kind: 'template', template: message.template };
     default:
       throw new UnsendableError('ENGINE_ERROR', `messages of kind ${message.kind} cannot be sent`);
   }

@@ -1,5 +1,6 @@
 import { AppError } from '../../common/errors/app-error';
 import { WhatsappErrorCode } from '../../whatsapp/whatsapp.errors';
+import { CloudApiError } from '../../providers/cloud/cloud-client';
 
 export class SendTimeoutError extends Error {
   constructor(ms: number) {
@@ -14,8 +15,20 @@ const SESSION_GONE = /Target closed|Session closed|detached|Execution context wa
 /** Failures worth another try once the session is back: it was not READY, vanished mid-call, or timed out. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof SendTimeoutError) return true;
+  if (err instanceof CloudApiError) return err.failure.transient;
   if (err instanceof AppError) return err.code === WhatsappErrorCode.CHANNEL_NOT_READY || err.code === WhatsappErrorCode.SESSION_NOT_LOCAL;
   return err instanceof Error && SESSION_GONE.test(err.message);
+}
+
+/** The official API's throttling (Meta 4, 80007, 130429, 131056, HTTP 429): wait as told, not a failed try. */
+export function throttledFor(err: unknown): number | undefined {
+  if (!(err instanceof CloudApiError) || !err.failure.transient || err.failure.reason !== 'PROVIDER_RATE_LIMITED') return undefined;
+  return err.failure.retryAfterMs ?? 1000;
+}
+
+/** The stable reason a provider refusal is stored under (statusReason), when it gave one. */
+export function providerReason(err: unknown): string | undefined {
+  return err instanceof CloudApiError ? err.failure.reason : undefined;
 }
 
 export function describeError(err: unknown): string {

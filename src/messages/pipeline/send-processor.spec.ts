@@ -6,7 +6,7 @@ import type { EngineSession } from '../../whatsapp/engine/messaging-engine.port'
 import { MessageStatusService } from '../message-status.service';
 import type { MessageStatus, OutboundMessage } from '../message.types';
 import { MessagesRepository } from '../messages.repository';
-import { WhatsappSessions } from '../whatsapp-sessions';
+import { ChannelProviders } from '../../providers/channel-providers';
 import { ChannelWork, SendProcessor } from './send-processor';
 import { SentLedger } from './sent-ledger';
 
@@ -102,7 +102,7 @@ describe('SendProcessor: once WhatsApp accepted a message it is sent', () => {
         { provide: MessagesRepository, useValue: repository },
         { provide: SentLedger, useValue: ledger },
         { provide: MediaStore, useValue: {} },
-        { provide: WhatsappSessions, useValue: { requireReady: async () => session } },
+        { provide: ChannelProviders, useValue: { requireReady: async () => session } },
       ],
     }).compile();
     sut = moduleRef.get(SendProcessor);

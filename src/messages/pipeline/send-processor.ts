@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { MediaStore } from '../../media/media.store';
-import type { EngineSession, SentMessage } from '../../whatsapp/engine/messaging-engine.port';
-import { WhatsappSessions } from '../whatsapp-sessions';
+import type { ChannelMessenger, SentMessage } from '../../whatsapp/engine/messaging-engine.port';
+import { ChannelProviders } from '../../providers/channel-providers';
 import { MessageStatusService } from '../message-status.service';
 import type { OutboundMessage } from '../message.types';
 import { MessagesRepository } from '../messages.repository';
 import { SendFailureReason } from '../messages.errors';
 import { toEngineContent, UnsendableError } from './engine-content';
-import { describeError, isTransient, pause, withTimeout } from './send-errors';
+import { describeError, isTransient, pause, providerReason, throttledFor, withTimeout } from './send-errors';
 import { ActionResult, SendJobData } from './send-jobs';
 import { SentLedger } from './sent-ledger';
 
@@ -34,6 +34,8 @@ export const SEND_TIMEOUT_MS = 60_000;
 const RECORD_SENT_MAX_BACKOFF_MS = 5_000;
 /** Tries of one send (waits 1, 2, 4, 8 s between them) while the session is not there or times out. */
 export const SEND_MAX_ATTEMPTS = 5;
+/** Provider throttling answers one send may wait out before it counts as failed tries again. */
+const MAX_THROTTLED_WAITS = 30;
 
 /**
  * Runs one job of a channel's send queue. Retries happen inline (not through BullMQ's delayed
@@ -48,7 +50,7 @@ export class SendProcessor {
     private readonly repository: MessagesRepository,
     private readonly status: MessageStatusService,
     private readonly media: MediaStore,
-    private readonly sessions: WhatsappSessions,
+    private readonly sessions: ChannelProviders,
     private readonly ledger: SentLedger,
   ) {}
 
@@ -65,8 +67,9 @@ export class SendProcessor {
     if (message.status === 'sending') return this.interrupted(message);
     if (message.status !== 'queued') return; // a duplicate job: already done
 
+    let throttles = 0;
     for (let attempt = 1; ; attempt++) {
-      let session: EngineSession;
+      let session: ChannelMessenger;
       try {
         session = await this.sessions.requireReady(clientIdentifier, work.channelId);
       } catch (err) {
@@ -90,12 +93,19 @@ export class SendProcessor {
         // The echo of the message may have arrived: then it was sent whatever the call said.
         const now = await this.repository.findById(clientIdentifier, messageId);
         if (now?.waMessageId) return this.recordSent(message, { id: now.waMessageId, extra: [] }, work);
-        if (!isTransient(err) || attempt >= SEND_MAX_ATTEMPTS) {
-          const reason = isTransient(err) ? SendFailureReason.SEND_TIMEOUT : SendFailureReason.ENGINE_ERROR;
+        const throttled = ++throttles <= MAX_THROTTLED_WAITS ? throttledFor(err) : undefined;
+        if (throttled === undefined && (!isTransient(err) || attempt >= SEND_MAX_ATTEMPTS)) {
+          const reason = providerReason(err) ?? (isTransient(err) ? SendFailureReason.SEND_TIMEOUT : SendFailureReason.ENGINE_ERROR);
           return void (await this.fail(message, reason, err));
         }
         await this.repository.releaseToQueue(clientIdentifier, work.channelId, messageId, describeError(err));
-        this.logger.warn({ channelId: work.channelId, messageId, attempt, err: describeError(err) }, 'Send failed, will retry');
+        this.logger.warn({ channelId: work.channelId, messageId, attempt, throttledMs: throttled, err: describeError(err) }, 'Send failed, will retry');
+        if (throttled !== undefined) {
+          // Throttling is the provider pacing us, not a failed try: wait as told, keep the attempt.
+          attempt--;
+          if (!(await pause(throttled, work.signal))) return work.requeueFirst(clientIdentifier, messageId);
+          continue;
+        }
         if (!(await this.backoff(attempt, work))) return work.requeueFirst(clientIdentifier, messageId);
         continue;
       }
@@ -105,7 +115,7 @@ export class SendProcessor {
   }
 
   /** The engine call only: what WhatsApp accepted, or a throw when it did not. */
-  private async deliver(session: EngineSession, message: OutboundMessage, prepared: Awaited<ReturnType<SendProcessor['prepare']>>): Promise<Accepted> {
+  private async deliver(session: ChannelMessenger, message: OutboundMessage, prepared: Awaited<ReturnType<SendProcessor['prepare']>>): Promise<Accepted> {
     if (message.outbound.op === 'forward') {
       const sent = await withTimeout(session.forward(prepared.forwardOf!, message.chatId), SEND_TIMEOUT_MS);
       return { id: sent?.id, timestamp: sent?.timestamp, extra: [] };
@@ -200,7 +210,7 @@ export class SendProcessor {
     // The engine reports our own reaction and revoke as events; the inbound pipeline stores them and
     // tells the platforms (one owner for those webhooks). Only a delete-for-me has no event: stored here.
     if (data.op === 'react') {
-      await withTimeout(session.react(target.waMessageId, data.emoji), SEND_TIMEOUT_MS);
+      await withTimeout(session.react(target.waMessageId, data.emoji, target.chatId), SEND_TIMEOUT_MS);
       return { op: 'react', messageId: target.id, emoji: data.emoji };
     }
     const outcome = await withTimeout(session.deleteMessage(target.waMessageId, true), SEND_TIMEOUT_MS);
@@ -208,7 +218,7 @@ export class SendProcessor {
     return { op: 'delete', messageId: target.id, outcome };
   }
 
-  private async readySession(clientIdentifier: string, work: ChannelWork): Promise<EngineSession> {
+  private async readySession(clientIdentifier: string, work: ChannelWork): Promise<ChannelMessenger> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.sessions.requireReady(clientIdentifier, work.channelId);

@@ -1,4 +1,6 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ChannelsService } from '../../channels/channels.service';
+import { isCloudService } from '../../providers/provider-capabilities';
 import { ConnectionOptions, Job, Worker } from 'bullmq';
 import { DomainEvent, DomainEventName, DomainEvents } from '../../common/events/domain-events';
 import { SweepScheduler } from '../../common/scheduling/sweep-scheduler';
@@ -15,6 +17,8 @@ interface Running {
   clientIdentifier: string;
   me?: string;
   sweeping?: Promise<void>;
+  /** Official API: no session status starts or stops it. */
+  stateless?: boolean;
 }
 
 /** Queued messages older than this with no job are re-enqueued (a lost enqueue, Redis lost its data…). */
@@ -33,7 +37,7 @@ const SEND_SWEEP = 'send-sweep';
  * sends left `sending` without a job (failed SEND_INTERRUPTED, or sent when WhatsApp's echo gave their id).
  */
 @Injectable()
-export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
+export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SendWorkers.name);
   private readonly running = new Map<string, Running>();
   private stopListening?: () => void;
@@ -47,7 +51,27 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
     private readonly redis: RedisClient,
     private readonly config: AppConfig,
     private readonly sweeps: SweepScheduler,
+    private readonly channelsService: ChannelsService,
   ) {}
+
+  /**
+   * Official-API channels have no session to become READY: their workers run from boot (and from the
+   * first send of a new channel, see startStateless), so what a previous process left queued goes out.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    for (const service of ['whatsappcloud', 'd360'] as const) {
+      const channels = await this.channelsService.listAllByService(service).catch((err: unknown) => {
+        this.logger.warn({ err, service }, 'Could not list official-API channels; their workers start with their next send');
+        return [];
+      });
+      for (const channel of channels) await this.start(channel.clientIdentifier, channel.id, `${channel.provider.clientNumber}@c.us`, service);
+    }
+  }
+
+  /** A stateless provider's channel: its worker runs as long as the process does. */
+  async startStateless(clientIdentifier: string, channelId: string, service: string, me?: string): Promise<void> {
+    if (isCloudService(service as never)) await this.start(clientIdentifier, channelId, me, service);
+  }
 
   onModuleInit(): void {
     this.stopListening = this.events.on(DomainEventName.SessionStatus, (event) => this.onSessionStatus(event));
@@ -61,11 +85,12 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
 
   private async onSessionStatus(event: DomainEvent): Promise<void> {
     const state = (event.payload as { state?: string; me?: string }).state;
+    if (this.running.get(event.channelId)?.stateless) return;
     if (state === 'READY') await this.start(event.clientIdentifier, event.channelId, (event.payload as { me?: string }).me);
     else await this.stop(event.channelId);
   }
 
-  async start(clientIdentifier: string, channelId: string, me?: string): Promise<void> {
+  async start(clientIdentifier: string, channelId: string, me?: string, service = 'whatsappweb'): Promise<void> {
     if (this.closing) return;
     const existing = this.running.get(channelId);
     if (existing) {
@@ -73,8 +98,10 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     const abort = new AbortController();
-    const pacing = this.config.messages.sendMinIntervalMs;
-    const entry: Running = { abort, clientIdentifier, me } as Running;
+    // WhatsApp Web: one send per SEND_MIN_INTERVAL_MS (a human pace). Official API: the number's throughput.
+    const cloud = isCloudService(service as never);
+    const pacing = cloud ? 0 : this.config.messages.sendMinIntervalMs;
+    const entry: Running = { abort, clientIdentifier, me, stateless: cloud } as Running;
     entry.worker = new Worker<SendJobData, ActionResult | void>(
       sendQueueName(channelId),
       (job: Job<SendJobData>) =>
@@ -88,7 +115,7 @@ export class SendWorkers implements OnModuleInit, OnApplicationShutdown {
         connection: { ...this.redis.options } as ConnectionOptions,
         prefix: this.config.storage.queuePrefix,
         concurrency: 1,
-        ...(pacing > 0 ? { limiter: { max: 1, duration: pacing } } : {}),
+        ...(cloud ? { limiter: { max: this.config.cloud.sendPerSecond, duration: 1000 } } : pacing > 0 ? { limiter: { max: 1, duration: pacing } } : {}),
       },
     );
     entry.worker.on('error', (err) => this.logger.warn({ err, channelId }, 'Send worker error'));

@@ -21,6 +21,7 @@ const OutboundSchema = new MongooseSchema(
     quotedMessageId: String,
     asVoice: Boolean,
     asDocument: Boolean,
+    linkPreview: Boolean,
     attempts: Number,
     extraWaMessageIds: { type: [String], default: undefined },
     requestHash: String,
@@ -104,6 +105,18 @@ export class Message {
 
   @Prop({ type: MediaRefSchema })
   media?: MessageMedia;
+
+  /** Official API: the buttons or list sent (kind interactive). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  interactive?: MessageView['interactive'];
+
+  /** Official API: the template sent by name, language and parameters (kind template). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  template?: MessageView['template'];
+
+  /** Official API: the reply button or list row the customer chose (inbound). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  interactiveReply?: MessageView['interactiveReply'];
 
   /** WhatsApp ids mentioned in an inbound message; absent when none. */
   @Prop({ type: [String], default: undefined })

@@ -1,4 +1,4 @@
-import type { EngineSession, InboundEngineEvent } from './messaging-engine.port';
+import type { ChannelMessenger, InboundEngineEvent } from './messaging-engine.port';
 
 /** Which channel (and account) an engine event belongs to. */
 export interface EngineContext {
@@ -17,5 +17,11 @@ export interface EngineContext {
  * one (globally exported, or anywhere in the app graph).
  */
 export abstract class InboundEventSink {
-  abstract handle(ctx: EngineContext, event: InboundEngineEvent, session: EngineSession): Promise<void>;
+  abstract handle(ctx: EngineContext, event: InboundEngineEvent, session: ChannelMessenger): Promise<void>;
+
+  /**
+   * For providers that must acknowledge a delivery (an HTTP webhook): resolves only once the
+   * events are in the journal, so a 200 is never answered for something not stored.
+   */
+  abstract store(ctx: EngineContext, events: InboundEngineEvent[], messenger: ChannelMessenger): Promise<void>;
 }

@@ -13,15 +13,40 @@ export interface MediaPayload {
   filename?: string;
 }
 
+/** Interactive messages of the official API (WhatsApp Web has none). */
+export interface InteractiveContent {
+  type: 'button' | 'list' | 'cta_url' | 'location_request';
+  header?: string;
+  body: string;
+  footer?: string;
+  /** type button: 1 to 3 reply buttons. */
+  buttons?: { id: string; title: string }[];
+  /** type list: the button that opens the list, and its sections. */
+  buttonText?: string;
+  sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+  /** type cta_url: the button's label and the URL it opens. */
+  displayText?: string;
+  url?: string;
+}
+
+/** A pre-approved template (official API): name, language code and Meta's components (parameters). */
+export interface TemplateContent {
+  name: string;
+  language: string;
+  components?: Record<string, unknown>[];
+}
+
 export type OutboundContent =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; previewUrl?: boolean }
   /** image, video, audio or document, chosen by the caller from the sniffed mime type. */
   | { kind: 'media'; media: MediaPayload; caption?: string; asDocument?: boolean; asVoice?: boolean }
   | { kind: 'sticker'; media: MediaPayload }
   /** One vCard 3.0 string per contact card. */
   | { kind: 'contacts'; vcards: string[] }
   /** An address is a location with a name and address line. */
-  | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string; url?: string };
+  | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string; url?: string }
+  | { kind: 'interactive'; interactive: InteractiveContent }
+  | { kind: 'template'; template: TemplateContent };
 
 export interface SendOptions {
   /** Serialized WhatsApp id of the message to reply to. */
@@ -47,6 +72,8 @@ export type MessageKind =
   | 'sticker'
   | 'location'
   | 'contacts'
+  | 'interactive'
+  | 'template'
   | 'revoked'
   | 'other';
 
@@ -67,8 +94,10 @@ export interface EngineMessage {
   isForwarded?: boolean;
   location?: { latitude: number; longitude: number; name?: string; address?: string };
   vcards?: string[];
-  media?: { mimetype: string; filename?: string; size?: number };
+  media?: { mimetype: string; filename?: string; size?: number; sha256?: string; voice?: boolean; providerRef?: string };
   mentions?: ChatId[];
+  /** Official API: the customer tapped a reply button or a list row (body holds its title). */
+  interactiveReply?: { type: 'button_reply' | 'list_reply'; id: string; title: string; description?: string };
 }
 
 /** A member of a WhatsApp group. */
@@ -89,12 +118,19 @@ export interface EngineGroup {
   me?: EngineGroupParticipant;
 }
 
+/** An error the provider reported for a message (official API: Meta's code and title). */
+export interface ProviderError {
+  code: number;
+  title: string;
+  details?: string;
+}
+
 export type AckLevel = 'failed' | 'pending' | 'sent' | 'delivered' | 'read' | 'played';
 
 /** Everything WhatsApp tells us about chats, normalised. */
 export type InboundEngineEvent =
   | { type: 'message'; message: EngineMessage }
-  | { type: 'ack'; messageId: string; chatId: ChatId; ack: AckLevel }
+  | { type: 'ack'; messageId: string; chatId: ChatId; ack: AckLevel; error?: ProviderError; pricing?: { category: string; billable?: boolean } }
   | { type: 'revoke'; messageId: string; chatId: ChatId; senderId?: ChatId; fromMe: boolean }
   | { type: 'edit'; messageId: string; chatId: ChatId; senderId?: ChatId; body: string; previousBody?: string }
   | { type: 'reaction'; messageId: string; chatId: ChatId; senderId: ChatId; emoji: string; timestamp: number }
@@ -118,9 +154,26 @@ export interface SessionSpec {
   dataDir: string;
 }
 
-/** One linked WhatsApp number. Created by the engine, driven by the session manager. */
-export interface EngineSession {
+/**
+ * What the send queue and the inbound pipeline need from a channel's provider, whatever it is: a
+ * WhatsApp Web session or a stateless HTTP client of the official API. Optional members are
+ * capabilities some providers lack; callers check the provider's declared capabilities first.
+ */
+export interface ChannelMessenger {
   readonly channelId: string;
+  sendMessage(chatId: ChatId, content: OutboundContent, options?: SendOptions): Promise<SentMessage>;
+  /** `chatId`: the chat the message is in (the official API needs the recipient; WhatsApp Web ignores it). */
+  react(messageId: string, emoji: string, chatId?: ChatId): Promise<void>;
+  forward(messageId: string, chatId: ChatId): Promise<SentMessage | undefined>;
+  deleteMessage(messageId: string, forEveryone: boolean): Promise<DeleteOutcome>;
+  /** `ref`: the provider's media reference when it has one apart from the message id (official API media id). */
+  downloadMedia(messageId: string, ref?: string): Promise<MediaPayload | undefined>;
+  /** Optional: tell the sender their message was read (official API mark-as-read). */
+  markRead?(messageId: string): Promise<void>;
+}
+
+/** One linked WhatsApp Web number. Created by the engine, driven by the session manager. */
+export interface EngineSession extends ChannelMessenger {
   /** Launches the browser and starts linking or restoring; resolves once it is under way. */
   start(): Promise<void>;
   /** Closes the browser; the link is kept for the next start. */
@@ -130,12 +183,6 @@ export interface EngineSession {
   requestPairingCode(phoneNumber: string): Promise<string>;
   /** Root process of the browser, for memory accounting and crash tests. */
   browserPid(): number | undefined;
-
-  sendMessage(chatId: ChatId, content: OutboundContent, options?: SendOptions): Promise<SentMessage>;
-  react(messageId: string, emoji: string): Promise<void>;
-  forward(messageId: string, chatId: ChatId): Promise<SentMessage | undefined>;
-  deleteMessage(messageId: string, forEveryone: boolean): Promise<DeleteOutcome>;
-  downloadMedia(messageId: string): Promise<MediaPayload | undefined>;
   /** Optional: the account's group chats. Absent: callers answer 422 ENGINE_FEATURE_UNSUPPORTED. */
   listGroups?(): Promise<EngineGroup[]>;
   /** Engine-specific hook for the sandbox control API; undefined outside sandbox mode. */

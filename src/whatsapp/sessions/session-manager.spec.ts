@@ -189,7 +189,7 @@ describe('SessionManager', () => {
 
   it('hands engine events to the app’s sink, in order', async () => {
     const seen: string[] = [];
-    const sink: InboundEventSink = { handle: async (_ctx, e) => void seen.push(e.type === 'message' ? e.message.body! : e.type) };
+    const sink: InboundEventSink = { handle: async (_ctx, e) => void seen.push(e.type === 'message' ? e.message.body! : e.type), store: async () => undefined };
     const { sut, engine } = build(['c1'], sink);
     engine.linkedProfiles.set('/tmp/omc-manager-spec/sessions/c1', 'me@c.us');
     await sut.start(ACC, 'c1');

@@ -61,6 +61,9 @@ class LoggingInboundSink extends InboundEventSink {
   async handle(ctx: EngineContext, event: InboundEngineEvent): Promise<void> {
     this.logger.log({ channelId: ctx.channelId, type: event.type }, 'Engine event (no inbound pipeline registered)');
   }
+  async store(ctx: EngineContext, events: InboundEngineEvent[]): Promise<void> {
+    for (const event of events) await this.handle(ctx, event);
+  }
 }
 
 /**

@@ -95,13 +95,18 @@ export async function killProfileBrowsers(profileDir: string, prefix = false, wa
       // already gone
     }
   }
+  await waitGone(victims, waitMs);
+  return victims.length;
+}
+
+/** Waits (at most `waitMs`) until none of the processes is alive (zombies count as gone). */
+async function waitGone(procs: ProcInfo[], waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
-  while (victims.length && Date.now() < deadline) {
+  while (procs.length && Date.now() < deadline) {
     const alive = new Set(listProcesses().filter((p) => p.state !== 'Z').map((p) => p.pid));
-    if (!victims.some((v) => alive.has(v.pid))) break;
+    if (!procs.some((v) => alive.has(v.pid))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return victims.length;
 }
 
 /**
@@ -137,12 +142,7 @@ export async function killOrphanBrowsers(prefixDir: string, graceMs = ORPHAN_GRA
       // already gone
     }
   }
-  const deadline = Date.now() + graceMs;
-  while (roots.length && Date.now() < deadline) {
-    const alive = new Set(listProcesses().filter((p) => p.state !== 'Z').map((p) => p.pid));
-    if (!roots.some((r) => alive.has(r.pid))) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitGone(roots, graceMs);
   for (const dir of dirs) if (dir) await killProfileBrowsers(dir);
   return stopped;
 }
