@@ -80,7 +80,7 @@ export class DomainEventWebhooks implements OnModuleInit {
       chatId: p.chatId,
       data: {
         messageId: p.messageId,
-        ...(p.waMessageId ? { waMessageId: p.waMessageId } : {}),
+        ...(p.waMessageId ? { waMessageId: p.waMessageId, providerMessageId: p.waMessageId } : {}),
         chatId: p.chatId,
         direction: p.direction,
         status: p.status,

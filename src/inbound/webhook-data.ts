@@ -33,6 +33,8 @@ export interface MediaData {
 export interface MessageData {
   id: string;
   waMessageId?: string;
+  /** waMessageId under its provider-neutral name. */
+  providerMessageId?: string;
   chatId: string;
   isGroup: boolean;
   /** true: sent from the linked phone itself (not through this API). */
@@ -82,7 +84,7 @@ export function messageData(m: MessageView, link: MediaLinker): MessageData {
   }
   return {
     id: m.id,
-    ...(m.waMessageId ? { waMessageId: m.waMessageId } : {}),
+    ...(m.waMessageId ? { waMessageId: m.waMessageId, providerMessageId: m.waMessageId } : {}),
     chatId: m.chatId,
     isGroup: m.isGroup,
     fromMe: m.fromMe,

@@ -1,3 +1,5 @@
+import { ChannelProviders } from '../providers/channel-providers';
+import { describeError } from './pipeline/send-errors';
 import { assertFeatureSupported } from '../providers/provider-capabilities';
 import type { MessageService } from '../channels/channel.types';
 import { SendWorkers } from './pipeline/send-workers';
@@ -34,6 +36,7 @@ export class MessageActionsService {
     private readonly queues: SendQueues,
     private readonly channels: ChannelsService,
     private readonly workers: SendWorkers,
+    private readonly providers: ChannelProviders,
   ) {}
 
   async react(clientIdentifier: string, dto: SendReactionDto): Promise<ActionAnswer<{ message: MessageView; emoji: string }>> {
@@ -84,6 +87,26 @@ export class MessageActionsService {
         { outcome: 'deleted_for_me', messageId: message.id },
       );
     return { state: 'done', value: { message: outcome.message, outcome: 'revoked' } };
+  }
+
+  /**
+   * Official API: tells the customer their message was read (blue ticks). Called at once, not queued:
+   * it changes nothing we store and has no order to keep. 422 for WhatsApp Web (feature mark_read).
+   */
+  async markRead(clientIdentifier: string, messageId: string): Promise<{ messageId: string; read: true }> {
+    const message = await this.repository.findById(clientIdentifier, messageId);
+    if (!message) throw AppError.notFound(MessageErrorCode.MESSAGE_NOT_FOUND, `Message ${messageId} not found`);
+    const channel = await this.channels.getById(clientIdentifier, message.channelId);
+    assertFeatureSupported(channel.service, 'mark_read');
+    if (message.direction !== 'inbound' || !message.waMessageId)
+      throw AppError.unprocessable(MessageErrorCode.MESSAGE_NOT_INBOUND, `Message ${messageId} was not received from a contact: only those can be marked read`);
+    const messenger = await this.providers.requireReady(clientIdentifier, message.channelId);
+    try {
+      await messenger.markRead!(message.waMessageId);
+    } catch (err) {
+      throw AppError.unprocessable(MessageErrorCode.MESSAGE_ACTION_FAILED, `The provider did not mark the message read: ${describeError(err)}`, { reason: describeError(err) });
+    }
+    return { messageId: message.id, read: true };
   }
 
   private async run(message: OutboundMessage, data: Parameters<SendQueues['enqueueAction']>[1]) {

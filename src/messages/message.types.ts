@@ -28,6 +28,8 @@ export interface MessageView {
   channelId: string;
   direction: MessageDirection;
   waMessageId?: string;
+  /** The same id under its provider-neutral name (responses and webhooks; stored as waMessageId). */
+  providerMessageId?: string;
   chatId: string;
   contactId?: string;
   conversationId?: string;

@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountId } from '../common/auth/auth.decorators';
 import { ApiErrors } from '../common/errors/api-errors.decorator';
@@ -61,6 +61,11 @@ function answer(res: Response, accepted: Accepted) {
 
 /** Text or media: exactly one, so the document says `oneOf` (the DTOs validate it). */
 const oneOf = (...models: (new () => object)[]) => ({ oneOf: models.map((m) => ({ $ref: getSchemaPath(m) })) });
+
+export class MarkReadResponse {
+  @ApiProperty({ example: '64ef5c85f9deb132696591b2' }) messageId!: string;
+  @ApiProperty({ example: true }) read!: boolean;
+}
 
 @ApiTags('Messages')
 @ApiBearerAuth('bearer')
@@ -230,6 +235,18 @@ export class MessagesController {
   @ApiErrors('INVALID_ID', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_RETRYABLE', 'CHANNEL_NOT_READY')
   retry(@AccountId() ci: string, @Param('messageId', ParseObjectIdPipe) messageId: string) {
     return this.retries.retry(ci, messageId);
+  }
+
+  @Post(':messageId/read')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Mark a received message as read (official API: the customer sees blue ticks)',
+    description: 'Only inbound messages. WhatsApp Web channels answer 422 ENGINE_FEATURE_UNSUPPORTED (details.feature = mark_read).',
+  })
+  @ApiOkResponse({ type: MarkReadResponse })
+  @ApiErrors('INVALID_ID', 'MESSAGE_NOT_FOUND', 'MESSAGE_NOT_INBOUND', 'ENGINE_FEATURE_UNSUPPORTED', 'MESSAGE_ACTION_FAILED')
+  markRead(@AccountId() ci: string, @Param('messageId', ParseObjectIdPipe) messageId: string) {
+    return this.actions.markRead(ci, messageId);
   }
 
   @Get(':id')

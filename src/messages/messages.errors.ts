@@ -25,6 +25,8 @@ export const MessageErrorCode = {
   /** The send queue could not run a reaction or delete (see message). */
   MESSAGE_ACTION_FAILED: 'MESSAGE_ACTION_FAILED',
   UNKNOWN_PLATFORM: 'UNKNOWN_PLATFORM',
+  /** Mark-as-read of a message that is not an inbound one. */
+  MESSAGE_NOT_INBOUND: 'MESSAGE_NOT_INBOUND',
   ENGINE_FEATURE_UNSUPPORTED: 'ENGINE_FEATURE_UNSUPPORTED',
 } as const;
 

@@ -35,7 +35,8 @@ function toView(doc: MessageDoc): OutboundMessage {
 /** The public shape: what the worker needs stays inside. */
 export function publicView(message: MessageView): MessageView {
   const { outbound: _o, ...view } = message as OutboundMessage;
-  return view;
+  // The provider-neutral name of the provider's id (a WhatsApp Web id or a Cloud API wamid); waMessageId stays for compatibility.
+  return view.waMessageId ? { ...view, providerMessageId: view.waMessageId } : view;
 }
 
 /** A message's WhatsApp id in its channel: unique across accounts (channel ids are). */

@@ -20,6 +20,7 @@ const SHARED: Record<string, Schema> = {
     {
       id: str('Our message id'),
       waMessageId: str('WhatsApp’s id'),
+      providerMessageId: str('The same id under its provider-neutral name (a Cloud API wamid on official-API channels)'),
       chatId: str('`…@c.us` for a person, `…@g.us` for a group'),
       isGroup: { type: 'boolean' },
       fromMe: { type: 'boolean', description: 'Sent from the linked phone' },
@@ -80,6 +81,7 @@ const DATA: Record<WebhookEventType, { name: string; summary: string; data: Sche
       {
         messageId: str(),
         waMessageId: str(),
+        providerMessageId: str('waMessageId under its provider-neutral name'),
         chatId: str(),
         direction: str(undefined, { enum: ['outbound', 'inbound'] }),
         status: str(undefined, { enum: MESSAGE_STATUSES }),

@@ -97,6 +97,22 @@ describe('whatsappcloud channel against the offline Cloud API', () => {
     expect(event.data.message).toMatchObject({ kind: 'text', body: 'Qual o prazo de entrega?', chatId: `${CUSTOMER}@c.us`, fromMe: false, sender: { name: 'Cliente' } });
   });
 
+  it('marks a received message as read at Meta, and names the wamid providerMessageId too', async () => {
+    const wamid = (await rig.inbound(META.phoneNumberId, CUSTOMER, 'text', { body: 'Leu?' })).id;
+    const events = await eventually(async () => rig.receiver.ofType('message.received').map((r) => verify(secret, r)), (all) => all.some((e: any) => e.data.message.waMessageId === wamid), 20_000, 'message.received');
+    const received = events.find((e: any) => e.data.message.waMessageId === wamid).data.message;
+    expect(received.providerMessageId).toBe(wamid);
+    const res = await rig.acc.post(`/messages/${received.id}/read`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ messageId: received.id, read: true });
+    expect(await rig.control('GET', `/numbers/${META.phoneNumberId}/reads`)).toContain(wamid);
+    const { message } = await sendAndFetch('send', { agentName: 'Maria', text: 'minha' });
+    expect(message.providerMessageId).toBe(message.waMessageId);
+    const own = await rig.acc.post(`/messages/${message.id}/read`, {});
+    expect(own.status).toBe(422);
+    expect(own.body.code).toBe('MESSAGE_NOT_INBOUND');
+  });
+
   it('sends text with the link preview flag and the agent name', async () => {
     const { request } = await sendAndFetch('send', { agentName: 'Maria', text: 'Veja https://exemplo.com', linkPreview: true });
     expect(request).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: CUSTOMER, type: 'text', text: { body: '*Maria*:\nVeja https://exemplo.com', preview_url: true } });

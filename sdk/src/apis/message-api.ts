@@ -13,6 +13,7 @@ import type {
   GetConversationMessagesDto,
   GetMessageDto,
   ListTemplatesDto,
+  MarkReadDto,
   Message,
   MessageTemplate,
   ReactionResult,
@@ -147,6 +148,11 @@ export class MessageApi extends ApiBase {
     return this.client.call(m.retry, payload);
   }
 
+  /** Marks a received message as read (official API only; WhatsApp Web answers 422 ENGINE_FEATURE_UNSUPPORTED). */
+  markRead(payload: MarkReadDto): Promise<{ messageId: string; read: boolean }> {
+    return this.client.call(m.markRead, payload);
+  }
+
   /** Messages of a conversation, both directions, newest first by default. */
   getConversationMessages({ conversationId, ...rest }: GetConversationMessagesDto): Promise<Page<Message>> {
     return this.client.call(m.ofConversation, { ...rest, id: conversationId });
@@ -176,4 +182,5 @@ assertShape<SameShape<ListTemplatesDto, RouteInput<typeof m.templates>>>();
 // listTemplates answers the document's MessageTemplateResponse[].
 assertShape<SameShape<RouteOutput<typeof m.templates>, MessageTemplate[]>>();
 assertShape<SameShape<RetryMessageDto, RouteInput<typeof m.retry>>>();
+assertShape<SameShape<MarkReadDto, RouteInput<typeof m.markRead>>>();
 assertShape<SameShape<GetContactMessagesDto, RouteInput<typeof m.ofContact>>>();

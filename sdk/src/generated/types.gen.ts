@@ -878,6 +878,10 @@ export type MessageResponse = {
      * Set once WhatsApp took the message
      */
     waMessageId?: string;
+    /**
+     * The provider’s id of the message under its provider-neutral name (equal to waMessageId, which stays for compatibility)
+     */
+    providerMessageId?: string;
     chatId: string;
     contactId?: string;
     /**
@@ -1322,6 +1326,11 @@ export type SendTemplateDto = {
     }>;
 };
 
+export type MarkReadResponse = {
+    messageId: string;
+    read: boolean;
+};
+
 export type MessagePageResponse = {
     data: Array<MessageResponse>;
     page: number;
@@ -1570,6 +1579,10 @@ export type WebhookMessage = {
      */
     waMessageId: string;
     /**
+     * The same id under its provider-neutral name (a Cloud API wamid on official-API channels)
+     */
+    providerMessageId?: string;
+    /**
      * `…@c.us` for a person, `…@g.us` for a group
      */
     chatId: string;
@@ -1704,6 +1717,10 @@ export type WebhookMessageStatus = {
     data: {
         messageId: string;
         waMessageId?: string;
+        /**
+         * waMessageId under its provider-neutral name
+         */
+        providerMessageId?: string;
         chatId: string;
         direction?: 'outbound' | 'inbound';
         status: 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
@@ -8158,6 +8175,106 @@ export type MessagesRetryResponses = {
 };
 
 export type MessagesRetryResponse = MessagesRetryResponses[keyof MessagesRetryResponses];
+
+export type MessagesMarkReadData = {
+    body?: never;
+    headers?: {
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+        /**
+         * The account to act on. An account key acts on its own account (another value: 403 ACCOUNT_MISMATCH); the admin key must name one here, in the body or in the query (400 ACCOUNT_REQUIRED).
+         */
+        'X-Client-Identifier'?: string;
+    };
+    path: {
+        messageId: string;
+    };
+    query?: never;
+    url: '/messages/{messageId}/read';
+};
+
+export type MessagesMarkReadErrors = {
+    /**
+     * Bad Request: INVALID_ID, OPERATOR_NOT_ALLOWED, ACCOUNT_REQUIRED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'INVALID_ID' | 'OPERATOR_NOT_ALLOWED' | 'ACCOUNT_REQUIRED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ACCOUNT_MISMATCH
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ACCOUNT_MISMATCH';
+    };
+    /**
+     * Not Found: MESSAGE_NOT_FOUND
+     */
+    404: ErrorResponse & {
+        statusCode?: 404;
+        code?: 'MESSAGE_NOT_FOUND';
+    };
+    /**
+     * Payload Too Large: PAYLOAD_TOO_LARGE
+     */
+    413: ErrorResponse & {
+        statusCode?: 413;
+        code?: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE
+     */
+    415: ErrorResponse & {
+        statusCode?: 415;
+        code?: 'UNSUPPORTED_MEDIA_TYPE';
+    };
+    /**
+     * Unprocessable Entity: MESSAGE_NOT_INBOUND, ENGINE_FEATURE_UNSUPPORTED, MESSAGE_ACTION_FAILED
+     */
+    422: ErrorResponse & {
+        statusCode?: 422;
+        code?: 'MESSAGE_NOT_INBOUND' | 'ENGINE_FEATURE_UNSUPPORTED' | 'MESSAGE_ACTION_FAILED';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Service Unavailable: DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type MessagesMarkReadError = MessagesMarkReadErrors[keyof MessagesMarkReadErrors];
+
+export type MessagesMarkReadResponses = {
+    200: MarkReadResponse;
+};
+
+export type MessagesMarkReadResponse = MessagesMarkReadResponses[keyof MessagesMarkReadResponses];
 
 export type MessagesGetData = {
     body?: never;

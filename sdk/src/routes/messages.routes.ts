@@ -85,6 +85,7 @@ export const messageRoutes = {
   }),
   get: route({ name: 'messages.get', method: 'GET', path: '/messages/{id}', params: { id: str() } }),
   retry: route({ name: 'messages.retry', method: 'POST', path: '/messages/{messageId}/retry', params: { messageId: str() } }),
+  markRead: route({ name: 'messages.markRead', method: 'POST', path: '/messages/{messageId}/read', params: { messageId: str() } }),
   ofConversation: route({
     name: 'conversations.messages',
     method: 'GET',

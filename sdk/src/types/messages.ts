@@ -140,6 +140,9 @@ export interface GetMessageDto {
   messageId: string;
 }
 
+/** A received message to mark as read (official API: blue ticks for the customer). */
+export type MarkReadDto = OperationInput<'POST /messages/{messageId}/read'>;
+
 /** A message whose status is `failed`, to send again (POST /messages/{messageId}/retry). */
 export type RetryMessageDto = OperationInput<'POST /messages/{messageId}/retry'>;
 

@@ -138,6 +138,7 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   SENDER_MISMATCH: { status: 422, message: 'senderId is not who sent the message' },
   FORWARD_ACROSS_CHANNELS: { status: 422, message: 'Only messages of the same channel can be forwarded' },
   MESSAGE_ACTION_FAILED: { status: 422, message: 'WhatsApp refused the reaction' },
+  MESSAGE_NOT_INBOUND: { status: 422, message: `Message ${ID} was not received from a contact: only those can be marked read` },
   ENGINE_FEATURE_UNSUPPORTED: {
     status: 422,
     message: 'interactive is not supported by the whatsappweb engine',

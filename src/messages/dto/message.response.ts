@@ -77,6 +77,8 @@ export class MessageResponse {
   @ApiProperty({ enum: ['inbound', 'outbound'] }) direction!: string;
   @ApiPropertyOptional({ example: 'true_5521999999999@c.us_3EB0C767D82B0A4F1B2F', description: 'Set once WhatsApp took the message' })
   waMessageId?: string;
+  @ApiPropertyOptional({ example: 'wamid.HBgNNTUyMTk5OTk5OTk5ORUCABEYEjQ2QjJCMkM4RUE0QjQ0QkUzAA==', description: 'The provider’s id of the message under its provider-neutral name (equal to waMessageId, which stays for compatibility)' })
+  providerMessageId?: string;
   @ApiProperty({ example: '5521999999999@c.us' }) chatId!: string;
   @ApiPropertyOptional() contactId?: string;
   @ApiPropertyOptional({ description: 'The conversation (sessionId) it belongs to' }) conversationId?: string;
