@@ -11,6 +11,8 @@ export const META = {
   appSecret: 'meta-app-secret-0123456789',
   verifyToken: 'verify-token-0123456789',
 };
+/** One key for every app of a rig: a second server process must read the credentials the first stored. */
+export const RIG_CREDENTIALS_KEY = 'provider-credentials-key-of-the-cloud-rig-0123456789';
 export const D360 = { phoneNumberId: '207650463353033', wabaId: '203301230451409', apiKey: 'd360-api-key-0123456789abcdef' };
 
 export interface CloudRig {
@@ -41,7 +43,7 @@ export async function startCloudRig(prefix: string, account: string, env: Record
   });
   const fakeUrl = await fake.start();
   const receiver = await new WebhookReceiver().start();
-  const t = await startTestApp(prefix, { WHATSAPP_CLOUD_API_URL: fakeUrl, D360_API_URL: fakeUrl, WHATSAPP_CLOUD_API_VERSION: 'v21.0', OUTBOUND_TIMEOUT_MS: '1500', ...env });
+  const t = await startTestApp(prefix, { WHATSAPP_CLOUD_API_URL: fakeUrl, D360_API_URL: fakeUrl, WHATSAPP_CLOUD_API_VERSION: 'v21.0', OUTBOUND_TIMEOUT_MS: '1500', PROVIDER_CREDENTIALS_KEY: RIG_CREDENTIALS_KEY, ...env });
   const acc = await accountClient(new ApiClient(t.baseUrl, t.adminKey), account);
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${fakeUrl}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -3,7 +3,9 @@ import { Connection, Types } from 'mongoose';
 import { createHmac } from 'node:crypto';
 import { FILES, MediaServer } from '../messages/messaging-harness';
 import { verify } from '../webhooks/receiver';
-import { CloudRig, eventually, META, startCloudRig } from './cloud-harness';
+import { ApiClient } from '../harness/http';
+import { startTestApp } from '../harness/test-app';
+import { CloudRig, eventually, META, RIG_CREDENTIALS_KEY, startCloudRig } from './cloud-harness';
 
 jest.setTimeout(90_000);
 
@@ -218,6 +220,28 @@ describe('whatsappcloud channel against the offline Cloud API', () => {
     await rig.control('POST', `/numbers/${META.phoneNumberId}/errors`, { code: 131026, count: 1 });
     const undeliverable = await post('send', { agentName: 'Maria', text: 'inalcançável' });
     expect((await rig.waitFor(undeliverable.body.id, (m) => m.status === 'failed', 'undeliverable')).statusReason).toMatch(/^UNDELIVERABLE/);
+  });
+
+  it('keeps the order of a chat when two server processes accept its messages', async () => {
+    const second = await startTestApp('cloudmeta2', { __DATABASE: rig.t.database, WHATSAPP_CLOUD_API_URL: rig.fake.url, D360_API_URL: rig.fake.url, PROVIDER_CREDENTIALS_KEY: RIG_CREDENTIALS_KEY });
+    try {
+      const other = new ApiClient(second.baseUrl, rig.acc.key);
+      // The first send is throttled (waits ~2 s in its job): the others queue up behind it meanwhile, and a
+      // second process's worker must not take them past it.
+      await rig.control('POST', `/numbers/${META.phoneNumberId}/errors`, { code: 130429, count: 1 });
+      const ids: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        const client = i % 2 === 0 ? rig.acc : other;
+        const res = await client.post('/messages/send', { sessionId, agentName: 'Maria', text: `ordem ${i}`, showAgentName: false });
+        expect(res.status).toBe(202);
+        ids.push(res.body.id);
+      }
+      for (const id of ids) await rig.waitFor(id, (m) => m.status === 'sent', 'sent by either process');
+      const order = (await rig.outbox(META.phoneNumberId)).map((e) => (e.request.text as any)?.body).filter((b) => /^ordem \d+$/.test(b ?? ''));
+      expect(order).toEqual(ids.map((_, i) => `ordem ${i}`));
+    } finally {
+      await second.close();
+    }
   });
 
   it('answers 422 ENGINE_FEATURE_UNSUPPORTED for what the Cloud API lacks, before queueing', async () => {

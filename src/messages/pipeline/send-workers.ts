@@ -115,14 +115,31 @@ export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppl
         connection: { ...this.redis.options } as ConnectionOptions,
         prefix: this.config.storage.queuePrefix,
         concurrency: 1,
+        // Official API: every process may run this channel's worker; it starts once the queue allows one job at a time.
+        autorun: !cloud,
         ...(cloud ? { limiter: { max: this.config.cloud.sendPerSecond, duration: 1000 } } : pacing > 0 ? { limiter: { max: 1, duration: pacing } } : {}),
       },
     );
     entry.worker.on('error', (err) => this.logger.warn({ err, channelId }, 'Send worker error'));
     entry.worker.on('failed', (job, err) => this.logger.warn({ channelId, jobId: job?.id, err: err.message }, 'Send job failed'));
     this.running.set(channelId, entry);
+    if (cloud) await this.runOneAtATime(channelId, entry);
     this.logger.log({ channelId, pacingMs: pacing }, 'Send worker started');
     void this.sweep(channelId, 0);
+  }
+
+  /**
+   * An official-API channel has no owner process: each process that sends on it runs a worker. BullMQ's
+   * global concurrency (kept in Redis) lets one job of the queue run at a time across all of them, so
+   * messages keep their order per chat whichever process accepted them.
+   */
+  private async runOneAtATime(channelId: string, entry: Running): Promise<void> {
+    try {
+      await this.queues.queue(channelId).setGlobalConcurrency(1);
+    } catch (err) {
+      this.logger.warn({ err, channelId }, 'Could not set the queue’s global concurrency; sends of this channel may overlap across processes');
+    }
+    if (this.running.get(channelId) === entry) void entry.worker.run().catch((err: unknown) => this.logger.warn({ err, channelId }, 'Send worker stopped with an error'));
   }
 
   async stop(channelId: string): Promise<void> {
