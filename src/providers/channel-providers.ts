@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { MessageService } from '../channels/channel.types';
 import { ChannelRecord } from '../channels/channels.repository';
 import { ChannelsService } from '../channels/channels.service';
 import { ChannelErrorCode } from '../channels/channels.errors';
@@ -11,7 +10,7 @@ import { InboundEventSink } from '../whatsapp/engine/inbound-sink.port';
 import { SessionRegistry, SessionStatusSummary } from '../whatsapp/sessions/session-registry';
 import { CloudClient } from './cloud/cloud-client';
 import { CloudMessenger } from './cloud/cloud-messenger';
-import { isCloudService } from './provider-capabilities';
+import { assertFeatureSupported, isCloudService, ProviderFeature } from './provider-capabilities';
 
 interface CloudEntry {
   /** The channel's updatedAt when built: a changed channel (new token) gets a new client. */
@@ -29,6 +28,11 @@ interface CloudEntry {
 export class ChannelProviders {
   private registry?: SessionRegistry;
   private readonly cloud = new Map<string, CloudEntry>();
+  /**
+   * WhatsApp Web channels seen here. A channel's service never changes, so their sends go straight to the
+   * session registry (which checks the channel and its account) without reading the channel again.
+   */
+  private readonly webChannels = new Set<string>();
 
   constructor(
     private readonly moduleRef: ModuleRef,
@@ -41,25 +45,42 @@ export class ChannelProviders {
    * SESSION_NOT_LOCAL when another process owns it. Official API: always there.
    */
   async requireReady(clientIdentifier: string, channelId: string): Promise<ChannelMessenger> {
-    const record = await this.channel(clientIdentifier, channelId);
-    if (isCloudService(record.service)) return this.cloudEntry(record).messenger;
+    const record = await this.cloudRecord(clientIdentifier, channelId);
+    if (record) return this.cloudEntry(record).messenger;
     return this.sessions().requireReady(clientIdentifier, channelId);
   }
 
   /** The channel's connection state; an official-API channel has no session and is always READY. */
   async getStatus(clientIdentifier: string, channelId: string): Promise<SessionStatusSummary> {
-    const record = await this.channel(clientIdentifier, channelId);
-    if (isCloudService(record.service)) return { state: 'READY', me: `${record.provider.clientNumber}@c.us`, updatedAt: record.updatedAt };
+    const record = await this.cloudRecord(clientIdentifier, channelId);
+    if (record) return { state: 'READY', me: `${record.provider.clientNumber}@c.us`, updatedAt: record.updatedAt };
     return this.sessions().getStatus(clientIdentifier, channelId);
   }
 
-  /** The official-API client of a channel record (webhook media, templates, setup). */
+  /** The official-API client of a channel record (setup's webhook configuration). */
   cloudClient(record: ChannelRecord): CloudClient {
     return this.cloudEntry(record).client;
   }
 
-  async serviceOf(clientIdentifier: string, channelId: string): Promise<MessageService> {
-    return (await this.channel(clientIdentifier, channelId)).service;
+  /** The messenger of an official-API channel record (its webhook deliveries, for media). */
+  cloudMessenger(record: ChannelRecord): ChannelMessenger {
+    return this.cloudEntry(record).messenger;
+  }
+
+  /** The official-API client of an account's channel; 422 ENGINE_FEATURE_UNSUPPORTED when its provider lacks `feature`. */
+  async cloudClientFor(clientIdentifier: string, channelId: string, feature: ProviderFeature): Promise<CloudClient> {
+    const record = await this.channel(clientIdentifier, channelId);
+    assertFeatureSupported(record.service, feature);
+    return this.cloudEntry(record).client;
+  }
+
+  /** The channel when it runs on the official API; undefined for WhatsApp Web (remembered: no second read). */
+  private async cloudRecord(clientIdentifier: string, channelId: string): Promise<ChannelRecord | undefined> {
+    if (this.webChannels.has(channelId)) return undefined;
+    const record = await this.channel(clientIdentifier, channelId);
+    if (isCloudService(record.service)) return record;
+    this.webChannels.add(channelId);
+    return undefined;
   }
 
   private async channel(clientIdentifier: string, channelId: string): Promise<ChannelRecord> {
@@ -97,6 +118,7 @@ export class ChannelProviders {
   /** Drops a deleted channel's client (its secrets leave memory with it). */
   forget(channelId: string): void {
     this.cloud.delete(channelId);
+    this.webChannels.delete(channelId);
   }
 
   private sessions(): SessionRegistry {

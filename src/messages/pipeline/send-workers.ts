@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { MessageService } from '../../channels/channel.types';
 import { ChannelsService } from '../../channels/channels.service';
 import { isCloudService } from '../../providers/provider-capabilities';
 import { ConnectionOptions, Job, Worker } from 'bullmq';
@@ -69,8 +70,8 @@ export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   /** A stateless provider's channel: its worker runs as long as the process does. */
-  async startStateless(clientIdentifier: string, channelId: string, service: string, me?: string): Promise<void> {
-    if (isCloudService(service as never)) await this.start(clientIdentifier, channelId, me, service);
+  async startStateless(clientIdentifier: string, channelId: string, service: MessageService, me?: string): Promise<void> {
+    if (isCloudService(service)) await this.start(clientIdentifier, channelId, me, service);
   }
 
   onModuleInit(): void {
@@ -90,7 +91,7 @@ export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppl
     else await this.stop(event.channelId);
   }
 
-  async start(clientIdentifier: string, channelId: string, me?: string, service = 'whatsappweb'): Promise<void> {
+  async start(clientIdentifier: string, channelId: string, me?: string, service: MessageService = 'whatsappweb'): Promise<void> {
     if (this.closing) return;
     const existing = this.running.get(channelId);
     if (existing) {
@@ -99,7 +100,7 @@ export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppl
     }
     const abort = new AbortController();
     // WhatsApp Web: one send per SEND_MIN_INTERVAL_MS (a human pace). Official API: the number's throughput.
-    const cloud = isCloudService(service as never);
+    const cloud = isCloudService(service);
     const pacing = cloud ? 0 : this.config.messages.sendMinIntervalMs;
     const entry: Running = { abort, clientIdentifier, me, stateless: cloud } as Running;
     entry.worker = new Worker<SendJobData, ActionResult | void>(

@@ -61,7 +61,7 @@ export class CloudWebhookService {
       if (err instanceof CloudWebhookShapeError) throw AppError.badRequest(ProviderErrorCode.WEBHOOK_PAYLOAD_INVALID, err.message);
       throw err;
     }
-    const messenger = await this.providers.requireReady(channel.clientIdentifier, channel.id);
+    const messenger = this.providers.cloudMessenger(channel);
     let received = 0;
     for (const batch of batches) {
       // A delivery for another number of the same app is not this channel's: never stored under it.

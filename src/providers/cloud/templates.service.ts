@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChannelsService } from '../../channels/channels.service';
 import { AppError } from '../../common/errors/app-error';
 import type { TemplateContent } from '../../whatsapp/engine/messaging-engine.port';
 import { ChannelProviders } from '../channel-providers';
-import { assertFeatureSupported } from '../provider-capabilities';
 import { ProviderErrorCode } from '../providers.errors';
 import { CloudApiError, CloudTemplate } from './cloud-client';
 
@@ -25,10 +23,7 @@ const CACHE_MS = 60_000;
 export class TemplatesService {
   private readonly cache = new Map<string, { at: number; templates: CloudTemplate[] }>();
 
-  constructor(
-    private readonly channels: ChannelsService,
-    private readonly providers: ChannelProviders,
-  ) {}
+  constructor(private readonly providers: ChannelProviders) {}
 
   async list(clientIdentifier: string, channelId: string, status = 'APPROVED'): Promise<TemplateView[]> {
     const templates = await this.fetch(clientIdentifier, channelId, true);
@@ -50,13 +45,11 @@ export class TemplatesService {
   }
 
   private async fetch(clientIdentifier: string, channelId: string, fresh: boolean): Promise<CloudTemplate[]> {
-    const service = await this.providers.serviceOf(clientIdentifier, channelId);
-    assertFeatureSupported(service, 'template');
+    const client = await this.providers.cloudClientFor(clientIdentifier, channelId, 'template');
     const cached = this.cache.get(channelId);
     if (!fresh && cached && Date.now() - cached.at < CACHE_MS) return cached.templates;
-    const record = await this.channels.findForProvider(channelId);
     try {
-      const templates = await this.providers.cloudClient(record!).templates();
+      const templates = await client.templates();
       this.cache.set(channelId, { at: Date.now(), templates });
       return templates;
     } catch (err) {
