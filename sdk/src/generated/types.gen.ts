@@ -152,13 +152,13 @@ export type SetupWhatsappWebDto = {
      * Must be the key’s account
      */
     clientIdentifier?: string;
-    provider: WhatsappWebProviderDto;
     /**
      * One of the platforms’ slugs
      */
     startingPlatform: string;
     platforms: Array<PlatformDto>;
     description?: string;
+    provider: WhatsappWebProviderDto;
 };
 
 export type ProviderResponse = {

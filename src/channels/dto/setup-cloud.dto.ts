@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNotEmptyObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { PlatformDto, SLUG_MESSAGE, SLUG_PATTERN } from './platform.dto';
-import { MAX_PLATFORMS, WhatsappWebProviderDto } from './setup-whatsapp-web.dto';
+import { IsNotEmptyObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { SetupCommonDto, WhatsappWebProviderDto } from './setup-whatsapp-web.dto';
 
 /** Meta's WhatsApp Cloud API: the number's ids and the app's secrets (stored encrypted, never returned). */
 export class WhatsappCloudProviderDto extends WhatsappWebProviderDto {
@@ -41,34 +40,6 @@ export class D360ProviderDto extends WhatsappWebProviderDto {
   @IsString()
   @Length(8, 512)
   apiKey!: string;
-}
-
-/** Fields every setup body shares besides `provider`. */
-class SetupCommonDto {
-  @ApiPropertyOptional({ description: 'Must be the key’s account' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  clientIdentifier?: string;
-
-  @ApiProperty({ example: 'karoochat', description: 'One of the platforms’ slugs' })
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
-  startingPlatform!: string;
-
-  @ApiProperty({ type: [PlatformDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_PLATFORMS)
-  @ValidateNested({ each: true })
-  @Type(() => PlatformDto)
-  platforms!: PlatformDto[];
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  description?: string;
 }
 
 export class SetupWhatsappCloudDto extends SetupCommonDto {

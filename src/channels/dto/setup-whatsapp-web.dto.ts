@@ -17,19 +17,13 @@ export class WhatsappWebProviderDto {
   companyId!: string;
 }
 
-/** SDK guide 1.1 (`SetupWhatsappWebDto`). */
-export class SetupWhatsappWebDto {
+/** What every service's setup body has besides `provider` (SDK guide 1.1). */
+export class SetupCommonDto {
   @ApiPropertyOptional({ example: '9a92ea44-244c-4cda-86be-6a9e32ba8f34', description: 'Must be the key’s account' })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   clientIdentifier?: string;
-
-  @ApiProperty({ type: WhatsappWebProviderDto })
-  @IsNotEmptyObject()
-  @ValidateNested()
-  @Type(() => WhatsappWebProviderDto)
-  provider!: WhatsappWebProviderDto;
 
   @ApiProperty({ example: 'karoochat', description: 'One of the platforms’ slugs' })
   @IsString()
@@ -49,4 +43,13 @@ export class SetupWhatsappWebDto {
   @IsString()
   @MaxLength(500)
   description?: string;
+}
+
+/** SDK guide 1.1 (`SetupWhatsappWebDto`). */
+export class SetupWhatsappWebDto extends SetupCommonDto {
+  @ApiProperty({ type: WhatsappWebProviderDto })
+  @IsNotEmptyObject()
+  @ValidateNested()
+  @Type(() => WhatsappWebProviderDto)
+  provider!: WhatsappWebProviderDto;
 }
