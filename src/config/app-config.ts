@@ -49,6 +49,12 @@ export class AppConfig {
     readyTimeoutMs: number;
     restoreStaggerMs: number;
     leaseTtlMs: number;
+    /** SESSION_MAX_PER_PROCESS: sessions one process runs at most (placement skips a full process). */
+    maxPerProcess: number;
+    /** SESSION_FORWARD_TIMEOUT_MS: a command forwarded to the session's owner fails after this. */
+    forwardTimeoutMs: number;
+    /** SESSION_AUTH_STORE: `database` keeps a snapshot of the link in MongoDB; `local` only in DATA_DIR. */
+    authStore: 'database' | 'local';
     restoreOnBoot: boolean;
     qrTimeoutMs: number;
     onboardingLinkTtlMs: number;
@@ -157,8 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxConcurrentStarts: vars.SESSION_MAX_CONCURRENT_STARTS ?? 2,
       readyTimeoutMs: vars.SESSION_READY_TIMEOUT_MS ?? 90_000,
       restoreStaggerMs: vars.SESSION_RESTORE_STAGGER_MS ?? 500,
-      leaseTtlMs: vars.SESSION_LEASE_TTL_MS ?? 15_000,
+      leaseTtlMs: vars.SESSION_LEASE_TTL_MS ?? 10_000,
       restoreOnBoot: vars.SESSION_RESTORE_ON_BOOT ?? true,
+      maxPerProcess: vars.SESSION_MAX_PER_PROCESS ?? 50,
+      forwardTimeoutMs: vars.SESSION_FORWARD_TIMEOUT_MS ?? 45_000,
+      authStore: vars.SESSION_AUTH_STORE ?? 'database',
       qrTimeoutMs: vars.SESSION_QR_TIMEOUT_MS ?? 300_000,
       onboardingLinkTtlMs: vars.ONBOARDING_LINK_TTL_MS ?? 600_000,
     },

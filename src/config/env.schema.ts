@@ -175,6 +175,18 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   SESSION_RESTORE_ON_BOOT?: boolean;
 
+  /** The most WhatsApp Web sessions one process runs; new and orphaned sessions go to processes below it. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  SESSION_MAX_PER_PROCESS?: number;
+
+  /** How long a process waits for the owner of a session to answer a forwarded command. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1_000) @Max(300_000)
+  SESSION_FORWARD_TIMEOUT_MS?: number;
+
+  /** Where the WhatsApp Web link lives: `database` (a snapshot in MongoDB, any process can restore it) or `local` (only DATA_DIR). */
+  @IsOptional() @IsIn(['database', 'local'])
+  SESSION_AUTH_STORE?: 'database' | 'local';
+
   /** Nobody linked within this time of the first QR: the session stops (reason QR_TIMEOUT). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(10_000)
   SESSION_QR_TIMEOUT_MS?: number;

@@ -1,3 +1,4 @@
+import { isMoving } from '../whatsapp/sessions/session-state';
 import { Injectable } from '@nestjs/common';
 import { ChannelView } from '../channels/channel.types';
 import { ChannelsService } from '../channels/channels.service';
@@ -54,10 +55,13 @@ export class SendTargetResolver {
     return this.fromGroup(clientIdentifier, fields.channelId!, fields.recipientNumber!, fields.platform!);
   }
 
-  /** 422 CHANNEL_NOT_READY (details: state, reason) unless the channel's WhatsApp session is READY. */
+  /**
+   * 422 CHANNEL_NOT_READY (details: state, reason) unless the channel's WhatsApp session is READY, or
+   * moving between server processes (it comes back by itself; the send waits in its queue).
+   */
   async assertReady(clientIdentifier: string, channelId: string): Promise<void> {
     const status = await this.sessions.getStatus(clientIdentifier, channelId);
-    if (status.state !== 'READY')
+    if (status.state !== 'READY' && !isMoving(status.state, status.reason))
       throw AppError.unprocessable(WhatsappErrorCode.CHANNEL_NOT_READY, `The WhatsApp session of channel ${channelId} is not connected (state ${status.state})`, {
         state: status.state,
         reason: status.reason,

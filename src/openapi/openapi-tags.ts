@@ -4,6 +4,11 @@
  */
 export const OPENAPI_TAGS: { name: string; description: string }[] = [
   { name: 'Account', description: 'The account an API key acts for.' },
+  {
+    name: 'Cluster (admin)',
+    description:
+      'The server processes sharing this database and Redis: the WhatsApp Web sessions each runs, and drain for a deploy. Any process answers any request; see docs/deployment.md.',
+  },
   { name: 'API keys (admin)', description: 'Account keys, managed with the admin key. A key is shown once, when created; only its hash is stored.' },
   { name: 'Channels', description: 'WhatsApp channels of an account (SDK 1.1) and their platform endpoints, each with its callback URL and signing secret.' },
   { name: 'WhatsApp sessions', description: 'The WhatsApp Web session behind a channel: status, start/stop, QR and pairing code, live status stream.' },

@@ -3,6 +3,10 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsModule } from '../channels/channels.module';
 import { AppConfig } from '../config/app-config';
+import { ClusterController } from './cluster/cluster.controller';
+import { ClusterMembers } from './cluster/cluster-members';
+import { CommandBus } from './cluster/command-bus';
+import { SessionRouter } from './cluster/session-router';
 import { MessagingEngine } from './engine/messaging-engine.port';
 import { WwebjsEngine } from './engine/wwebjs/wwebjs.engine';
 import { ChannelGroupsController } from './groups/channel-groups.controller';
@@ -33,7 +37,7 @@ class ChannelDeletionHook implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hooks.register({ channelDeleted: (clientIdentifier, channelId) => this.manager.forget(clientIdentifier, channelId) });
+    this.hooks.register({ channelDeleted: (clientIdentifier, channelId) => this.manager.commands.forget(clientIdentifier, channelId) });
   }
 }
 
@@ -58,6 +62,7 @@ export class WhatsappModule {
       imports: [ChannelsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
       controllers: [
         SessionsController,
+        ClusterController,
         ChannelGroupsController,
         OnboardingLinksController,
         OnboardingPageController,
@@ -69,6 +74,9 @@ export class WhatsappModule {
         { provide: ChannelDirectory, useClass: WebChannelDirectory },
         SessionsRepository,
         SessionLease,
+        ClusterMembers,
+        CommandBus,
+        SessionRouter,
         SessionStatusBus,
         SessionManager,
         SessionRegistry,

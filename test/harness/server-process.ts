@@ -30,12 +30,26 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+export interface SpawnServerOptions {
+  /**
+   * A command the server runs under, e.g. `['/usr/sbin/ip', 'netns', 'exec', 'omc-…-0']` (see
+   * test/harness/hosts.ts). It must exec the server in place (as `ip netns exec` does), so that
+   * `child` is the node process itself and stop()'s signal reaches the server, not a wrapper.
+   */
+  wrap?: string[];
+  /** Address baseUrl points at (default 127.0.0.1). */
+  host?: string;
+  /** The compiled server to run (default dist/main.js). */
+  main?: string;
+}
+
 /**
  * Spawns `node dist/main.js` with exactly the environment given (plus PATH/HOME), so a
  * test decides whether MONGODB_URI / REDIS_URL are set.
  */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(NODE, [MAIN], {
+export function spawnServer(env: Record<string, string>, opts: SpawnServerOptions = {}): ServerProcess {
+  const [command, ...prefix] = [...(opts.wrap ?? []), NODE];
+  const child = spawn(command, [...prefix, opts.main ?? MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +62,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   );
   return {
     child,
-    baseUrl: `http://127.0.0.1:${env.PORT}`,
+    baseUrl: `http://${opts.host ?? '127.0.0.1'}:${env.PORT}`,
     output: () => out,
     exited,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => {

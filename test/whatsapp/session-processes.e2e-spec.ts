@@ -74,21 +74,27 @@ describe('WhatsApp sessions across server processes', () => {
     expect(after[0].pid).not.toBe(before[0].pid);
   });
 
-  it('never runs a session in a second process sharing MongoDB and Redis', async () => {
+  it('never runs a session in a second process sharing MongoDB and Redis, and forwards commands through it to the owner', async () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'omc-app-b-'));
     b = await spawnServer(mainJs, { ...env, DATA_DIR: otherDir });
     const viaB = new ApiClient(b.baseUrl, acc.key);
-    // B restores at boot and looks for orphans every lease TTL: give it several rounds.
-    await new Promise((r) => setTimeout(r, 8_000));
+    // B restores at boot and looks for orphans every quarter TTL: give it several rounds.
+    await new Promise((r) => setTimeout(r, 4_000));
     expect(chromiumUnder(otherDir)).toEqual([]);
     const status = await viaB.get(`/channels/${channel.id}/session`);
     expect(status.body).toMatchObject({ state: 'READY', owner: 'remote' });
+    // Commands through B run in A, the owner, and answer as A does.
     const start = await viaB.post(`/channels/${channel.id}/session/start`);
-    expect(start.status).toBe(503);
-    expect(start.body.code).toBe('SESSION_NOT_LOCAL');
-    expect((await viaB.post(`/sandbox/channels/${channel.id}/inbound`, { from: '5521988887777', text: 'x' })).status).toBe(503);
+    expect(start.status).toBe(200);
+    expect(start.body).toMatchObject({ state: 'READY', owner: 'remote' });
+    const inbound = await viaB.post(`/sandbox/channels/${channel.id}/inbound`, { from: '5521988887777', text: 'x' });
+    expect(inbound.status).toBe(201);
+    expect(inbound.body.messageId).toEqual(expect.any(String));
+    const page = await viaB.get(`/sandbox/channels/${channel.id}/state`);
+    expect(page.status).toBe(200);
     // Still exactly one browser for the account, in A.
     expect(browserRoots(join(dataDir(), 'sessions', channel.id, 'session'))).toHaveLength(1);
+    expect(chromiumUnder(otherDir)).toEqual([]);
     expect(await b.stop()).toBe(0);
     b = undefined;
     expect(chromiumUnder(otherDir)).toEqual([]);

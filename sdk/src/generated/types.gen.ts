@@ -519,6 +519,57 @@ export type PairingCodeResponse = {
     formatted: string;
 };
 
+export type ClusterProcessResponse = {
+    /**
+     * The process id (host:pid:random), as in lease keys and logs
+     */
+    id: string;
+    /**
+     * WhatsApp Web sessions it runs
+     */
+    sessions: number;
+    /**
+     * Its SESSION_MAX_PER_PROCESS
+     */
+    cap: number;
+    /**
+     * Draining: hands its sessions over and takes no new ones
+     */
+    draining: boolean;
+    /**
+     * The process answering this request
+     */
+    self: boolean;
+    startedAt: string;
+    /**
+     * Its last heartbeat (every third of SESSION_LEASE_TTL_MS)
+     */
+    heartbeatAt: string;
+};
+
+export type ClusterResponse = {
+    /**
+     * Live server processes, oldest first
+     */
+    processes: Array<ClusterProcessResponse>;
+};
+
+export type DrainResponse = {
+    id: string;
+    /**
+     * Sessions it handed to other processes
+     */
+    handedOver: number;
+};
+
+export type ResumeResponse = {
+    id: string;
+    /**
+     * The process takes sessions again
+     */
+    resumed: boolean;
+};
+
 export type ChannelGroupResponse = {
     /**
      * The WhatsApp group id: what group sends take as `recipientNumber` (POST /messages/group and the other group sends)
@@ -5157,11 +5208,11 @@ export type SessionsStartErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5250,11 +5301,11 @@ export type SessionsStopErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5343,11 +5394,11 @@ export type SessionsRestartErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5436,11 +5487,11 @@ export type SessionsLogoutErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5704,11 +5755,11 @@ export type SessionsPairingCodeErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5802,6 +5853,250 @@ export type SessionsEventsResponses = {
 
 export type SessionsEventsResponse = SessionsEventsResponses[keyof SessionsEventsResponses];
 
+export type ClusterListData = {
+    body?: never;
+    headers?: {
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/admin/cluster/processes';
+};
+
+export type ClusterListErrors = {
+    /**
+     * Bad Request: OPERATOR_NOT_ALLOWED
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'OPERATOR_NOT_ALLOWED';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ADMIN_KEY_REQUIRED
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ADMIN_KEY_REQUIRED';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Service Unavailable: DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type ClusterListError = ClusterListErrors[keyof ClusterListErrors];
+
+export type ClusterListResponses = {
+    200: ClusterResponse;
+};
+
+export type ClusterListResponse = ClusterListResponses[keyof ClusterListResponses];
+
+export type ClusterDrainData = {
+    body?: never;
+    headers?: {
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+    };
+    path: {
+        processId: string;
+    };
+    query?: never;
+    url: '/admin/cluster/processes/{processId}/drain';
+};
+
+export type ClusterDrainErrors = {
+    /**
+     * Bad Request: OPERATOR_NOT_ALLOWED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'OPERATOR_NOT_ALLOWED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ADMIN_KEY_REQUIRED
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ADMIN_KEY_REQUIRED';
+    };
+    /**
+     * Not Found: PROCESS_NOT_FOUND
+     */
+    404: ErrorResponse & {
+        statusCode?: 404;
+        code?: 'PROCESS_NOT_FOUND';
+    };
+    /**
+     * Payload Too Large: PAYLOAD_TOO_LARGE
+     */
+    413: ErrorResponse & {
+        statusCode?: 413;
+        code?: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE
+     */
+    415: ErrorResponse & {
+        statusCode?: 415;
+        code?: 'UNSUPPORTED_MEDIA_TYPE';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Service Unavailable: SESSION_OWNER_UNREACHABLE, DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'SESSION_OWNER_UNREACHABLE' | 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type ClusterDrainError = ClusterDrainErrors[keyof ClusterDrainErrors];
+
+export type ClusterDrainResponses = {
+    200: DrainResponse;
+};
+
+export type ClusterDrainResponse = ClusterDrainResponses[keyof ClusterDrainResponses];
+
+export type ClusterResumeData = {
+    body?: never;
+    headers?: {
+        /**
+         * Your id for this call (8 to 100 of `A-Za-z0-9._-`): kept, echoed in the `X-Request-Id` response header and the error body, and on every log line. Otherwise (absent or malformed) one is generated.
+         */
+        'X-Request-Id'?: string;
+    };
+    path: {
+        processId: string;
+    };
+    query?: never;
+    url: '/admin/cluster/processes/{processId}/resume';
+};
+
+export type ClusterResumeErrors = {
+    /**
+     * Bad Request: OPERATOR_NOT_ALLOWED, INVALID_JSON, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_COMPLEX
+     */
+    400: ErrorResponse & {
+        statusCode?: 400;
+        code?: 'OPERATOR_NOT_ALLOWED' | 'INVALID_JSON' | 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_COMPLEX';
+    };
+    /**
+     * Unauthorized: UNAUTHENTICATED, INVALID_API_KEY
+     */
+    401: ErrorResponse & {
+        statusCode?: 401;
+        code?: 'UNAUTHENTICATED' | 'INVALID_API_KEY';
+    };
+    /**
+     * Forbidden: ADMIN_KEY_REQUIRED
+     */
+    403: ErrorResponse & {
+        statusCode?: 403;
+        code?: 'ADMIN_KEY_REQUIRED';
+    };
+    /**
+     * Not Found: PROCESS_NOT_FOUND
+     */
+    404: ErrorResponse & {
+        statusCode?: 404;
+        code?: 'PROCESS_NOT_FOUND';
+    };
+    /**
+     * Payload Too Large: PAYLOAD_TOO_LARGE
+     */
+    413: ErrorResponse & {
+        statusCode?: 413;
+        code?: 'PAYLOAD_TOO_LARGE';
+    };
+    /**
+     * Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE
+     */
+    415: ErrorResponse & {
+        statusCode?: 415;
+        code?: 'UNSUPPORTED_MEDIA_TYPE';
+    };
+    /**
+     * Too Many Requests: RATE_LIMITED
+     */
+    429: ErrorResponse & {
+        statusCode?: 429;
+        code?: 'RATE_LIMITED';
+    };
+    /**
+     * Internal Server Error: INTERNAL_ERROR
+     */
+    500: ErrorResponse & {
+        statusCode?: 500;
+        code?: 'INTERNAL_ERROR';
+    };
+    /**
+     * Service Unavailable: SESSION_OWNER_UNREACHABLE, DEPENDENCY_UNAVAILABLE
+     */
+    503: ErrorResponse & {
+        statusCode?: 503;
+        code?: 'SESSION_OWNER_UNREACHABLE' | 'DEPENDENCY_UNAVAILABLE';
+    };
+};
+
+export type ClusterResumeError = ClusterResumeErrors[keyof ClusterResumeErrors];
+
+export type ClusterResumeResponses = {
+    200: ResumeResponse;
+};
+
+export type ClusterResumeResponse = ClusterResumeResponses[keyof ClusterResumeResponses];
+
 export type ChannelGroupsListData = {
     body?: never;
     headers?: {
@@ -5872,11 +6167,11 @@ export type ChannelGroupsListErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, SERVICE_UNAVAILABLE, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, SERVICE_UNAVAILABLE, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'SERVICE_UNAVAILABLE' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'SERVICE_UNAVAILABLE' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -5965,11 +6260,11 @@ export type OnboardingLinksForChannelErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -6056,11 +6351,11 @@ export type OnboardingLinksFromPropsErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL, DEPENDENCY_UNAVAILABLE
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY, DEPENDENCY_UNAVAILABLE
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL' | 'DEPENDENCY_UNAVAILABLE';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY' | 'DEPENDENCY_UNAVAILABLE';
     };
 };
 
@@ -6422,11 +6717,11 @@ export type OnboardingPagePairingCodeErrors = {
         code?: 'INTERNAL_ERROR';
     };
     /**
-     * Service Unavailable: SESSION_NOT_LOCAL
+     * Service Unavailable: SESSION_NOT_LOCAL, SESSION_MOVING, SESSION_OWNER_UNREACHABLE, NO_SESSION_CAPACITY
      */
     503: ErrorResponse & {
         statusCode?: 503;
-        code?: 'SESSION_NOT_LOCAL';
+        code?: 'SESSION_NOT_LOCAL' | 'SESSION_MOVING' | 'SESSION_OWNER_UNREACHABLE' | 'NO_SESSION_CAPACITY';
     };
 };
 

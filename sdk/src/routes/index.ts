@@ -33,6 +33,9 @@ type NotWrapped =
   | 'GET /api-keys' // admin key only
   | 'POST /api-keys' // admin key only
   | 'DELETE /api-keys/{id}' // admin key only
+  | 'GET /admin/cluster/processes' // admin key only (operators, deploys)
+  | 'POST /admin/cluster/processes/{processId}/drain' // admin key only (operators, deploys)
+  | 'POST /admin/cluster/processes/{processId}/resume' // admin key only (operators, deploys)
   | 'GET /me' // key check for operators; the SDK surfaces INVALID_API_KEY on any call
   | 'GET /media/{mediaId}' // public signed URL, opened as a link
   | 'GET /channels/{channelId}/session/events' // Server-Sent Events (the onboarding popup follows it for browsers)

@@ -91,6 +91,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
     }
     if (res.headersSent) return;
+    if (exception instanceof AppError && exception.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.status(mapped.status).json({
       statusCode: mapped.status,
       code: mapped.code,

@@ -11,6 +11,9 @@ export interface FieldProblem {
  * clients branch on; `message` is for humans and may change.
  */
 export class AppError extends Error {
+  /** Sent as the Retry-After header (seconds) with a 429 or 503: when trying again makes sense. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: HttpStatus,
     readonly code: string,
@@ -41,6 +44,12 @@ export class AppError extends Error {
   }
   static unavailable(code: string, message: string, details?: unknown) {
     return new AppError(HttpStatus.SERVICE_UNAVAILABLE, code, message, details);
+  }
+
+  /** The same error, answered with `Retry-After: seconds`. */
+  retryAfter(seconds: number): this {
+    this.retryAfterSeconds = Math.max(1, Math.ceil(seconds));
+    return this;
   }
 }
 

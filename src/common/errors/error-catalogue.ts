@@ -172,6 +172,10 @@ export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorEntry>> = {
   // WhatsApp sessions, onboarding, sandbox
   CHANNEL_NOT_READY: { status: 422, message: 'The channel is not connected to WhatsApp (state QR)', details: { state: 'QR' } },
   SESSION_NOT_LOCAL: { status: 503, message: 'Another server process runs this session' },
+  SESSION_OWNER_UNREACHABLE: { status: 503, message: 'The server process running this session did not answer in time; retry shortly' },
+  SESSION_MOVING: { status: 503, message: 'The session is moving to another server process; retry after Retry-After' },
+  NO_SESSION_CAPACITY: { status: 503, message: 'Every server process is at its session limit or draining' },
+  PROCESS_NOT_FOUND: { status: 404, message: 'No live server process has this id' },
   SESSION_ALREADY_CONNECTED: { status: 409, message: 'The channel is already linked to WhatsApp' },
   SESSION_NOT_WAITING_FOR_LINK: { status: 422, message: 'The session is not waiting for a link (state STARTING)' },
   QR_NOT_AVAILABLE: { status: 404, message: 'No QR code on screen (state READY)' },

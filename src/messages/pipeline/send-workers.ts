@@ -2,7 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import type { MessageService } from '../../channels/channel.types';
 import { ChannelsService } from '../../channels/channels.service';
 import { isCloudService } from '../../providers/provider-capabilities';
+import { OnEvent } from '@nestjs/event-emitter';
 import { ConnectionOptions, Job, Worker } from 'bullmq';
+import type { StatusChange } from '../../whatsapp/sessions/channel-session';
+import { SESSION_CHANGED } from '../../whatsapp/sessions/session-manager';
 import { DomainEvent, DomainEventName, DomainEvents } from '../../common/events/domain-events';
 import { SweepScheduler } from '../../common/scheduling/sweep-scheduler';
 import { AppConfig } from '../../config/app-config';
@@ -82,6 +85,18 @@ export class SendWorkers implements OnModuleInit, OnApplicationBootstrap, OnAppl
   /** Channels with a running worker here (tests, metrics). */
   channels(): string[] {
     return [...this.running.keys()];
+  }
+
+  /**
+   * Every local state change, including those that publish no `session.status` (a lost lease: another
+   * process owns the session now). Whatever the session left READY for, its worker stops here at once:
+   * the send in flight is put back at the head of the queue for the new owner, and nothing more is taken.
+   */
+  @OnEvent(SESSION_CHANGED)
+  async onLocalChange(change: StatusChange): Promise<void> {
+    if (change.kind !== 'state' || change.status.state === 'READY') return;
+    const entry = this.running.get(change.status.channelId);
+    if (entry && !entry.stateless) await this.stop(change.status.channelId);
   }
 
   private async onSessionStatus(event: DomainEvent): Promise<void> {

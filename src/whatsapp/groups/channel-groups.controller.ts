@@ -1,3 +1,4 @@
+import { ROUTING_ERRORS } from '../sessions/sessions.controller';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../../common/auth/auth.decorators';
@@ -18,12 +19,12 @@ export class ChannelGroupsController {
     description:
       'Read live from the connected WhatsApp session, sorted by subject: each group id is the `recipientNumber` of group sends. ' +
       'Groups the number left stay listed with `isMember: false` while WhatsApp keeps their chat. ' +
-      '422 CHANNEL_NOT_READY unless the session is READY; 503 SESSION_NOT_LOCAL when another server process runs it; ' +
+      '422 CHANNEL_NOT_READY unless the session is READY; any server process answers (the list is read where the session runs); ' +
       '503 SERVICE_UNAVAILABLE when WhatsApp Web does not answer in time.',
   })
   @ApiOkResponse({ type: [ChannelGroupResponse] })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'ENGINE_FEATURE_UNSUPPORTED', 'SESSION_NOT_LOCAL', 'SERVICE_UNAVAILABLE')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'ENGINE_FEATURE_UNSUPPORTED', ...ROUTING_ERRORS, 'SERVICE_UNAVAILABLE')
   list(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string): Promise<ChannelGroupResponse[]> {
-    return this.groups.list(clientIdentifier, channelId);
+    return this.groups.routed.list(clientIdentifier, channelId);
   }
 }

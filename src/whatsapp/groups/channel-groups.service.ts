@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError, CommonErrorCode } from '../../common/errors/app-error';
 import { EngineFeatureUnsupportedError, EngineGroup, MessagingEngine } from '../engine/messaging-engine.port';
+import { SessionRouter } from '../cluster/session-router';
 import { SessionRegistry } from '../sessions/session-registry';
 import { ChannelGroupResponse } from './dto/channel-group.dto';
 
@@ -14,10 +15,16 @@ const bySubject = new Intl.Collator('pt-BR', { sensitivity: 'base' });
 export class ChannelGroupsService {
   private readonly logger = new Logger(ChannelGroupsService.name);
 
+  /** The list as callers use it: read in the process that runs the channel's session. */
+  readonly routed;
+
   constructor(
     private readonly sessions: SessionRegistry,
     private readonly engine: MessagingEngine,
-  ) {}
+    router: SessionRouter,
+  ) {
+    this.routed = router.expose('groups', this as ChannelGroupsService, { list: 'owner' });
+  }
 
   /**
    * 404 CHANNEL_NOT_FOUND, 422 CHANNEL_NOT_READY, 503 SESSION_NOT_LOCAL (from the registry);

@@ -1,3 +1,4 @@
+import { ROUTING_ERRORS } from '../sessions/sessions.controller';
 import { Body, Controller, Get, Headers, HttpCode, MessageEvent, Param, Post, Query, Res, Sse, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -40,7 +41,7 @@ export class OnboardingLinksController {
       'its opener through window.postMessage. Starts the session if it is not running.',
   })
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', ...ROUTING_ERRORS)
   async forChannel(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
@@ -56,7 +57,7 @@ export class OnboardingLinksController {
     description: 'Same as /channels/:channelId/onboarding-link, naming the channel by channelId or platformConfigId.',
   })
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
-  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'PLATFORM_CONFIG_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'PLATFORM_CONFIG_NOT_FOUND', ...ROUTING_ERRORS)
   async fromProps(@AccountId() clientIdentifier: string, @Body() dto: OnboardingLinkDto) {
     const channel = await this.onboarding.resolveChannel(clientIdentifier, dto);
     if (dto.providerId && dto.providerId.replace(/\D/g, '') !== channel.provider.clientNumber.replace(/\D/g, ''))
@@ -147,10 +148,10 @@ export class OnboardingPageController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A pairing code for the onboarding page' })
   @ApiOkResponse({ type: PairingCodeResponse })
-  @ApiErrors('VALIDATION_FAILED', 'ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('VALIDATION_FAILED', 'ONBOARDING_LINK_INVALID', 'ONBOARDING_LINK_EXPIRED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', ...ROUTING_ERRORS)
   async pairingCode(@Param('token') token: string, @Body() dto: PairingCodeDto): Promise<PairingCodeResponse> {
     const grant = this.onboarding.verify(token, true);
-    const code = await this.manager.requestPairingCode(grant.clientIdentifier, grant.channelId, dto.phoneNumber);
+    const code = await this.manager.commands.requestPairingCode(grant.clientIdentifier, grant.channelId, dto.phoneNumber);
     return { code, formatted: formatPairingCode(code) };
   }
 

@@ -61,7 +61,7 @@ export class OnboardingService {
     const idle = !isActive(status.state) && !status.retryAt && status.owner !== 'remote';
     if (!idle) return status;
     try {
-      return await this.manager.start(clientIdentifier, channelId, SessionReason.ONBOARDING);
+      return await this.manager.commands.start(clientIdentifier, channelId, SessionReason.ONBOARDING);
     } catch (err) {
       if (err instanceof SessionNotLocalError) return this.manager.status(clientIdentifier, channelId);
       throw err;

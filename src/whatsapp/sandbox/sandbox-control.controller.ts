@@ -1,3 +1,4 @@
+import { ROUTING_ERRORS } from '../sessions/sessions.controller';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccountId } from '../../common/auth/auth.decorators';
@@ -41,9 +42,9 @@ export class SandboxControlController {
     description: 'Starts the session if needed, links it and waits until READY.' + NOTE,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async link(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxLinkDto) {
-    const result = await this.sandbox.link(account, channelId, dto);
+    const result = await this.sandbox.routed.link(account, channelId, dto);
     return { ...statusResponse(result), alreadyLinked: result.alreadyLinked };
   }
 
@@ -53,9 +54,9 @@ export class SandboxControlController {
     description: 'Text, media (base64), location, contact cards, replies, mentions. Returns the WhatsApp message id.' + NOTE,
   })
   @ApiCreatedResponse({ schema: { type: 'object', properties: { messageId: { type: 'string' } }, required: ['messageId'], example: { messageId: 'false_5521988887777@c.us_3EB0A1B2C3D4E5F6A7B8C9D0E1F2A3B4' } } })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   inbound(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxInboundDto) {
-    return this.sandbox.inbound(account, channelId, dto);
+    return this.sandbox.routed.inbound(account, channelId, dto);
   }
 
   @Get('outbox')
@@ -65,119 +66,119 @@ export class SandboxControlController {
   })
   @ApiOkResponse({ schema: { type: 'array', items: LOOSE_OBJECT }, description: 'What the session sent, oldest first' })
   @ApiQuery({ name: 'includeMedia', required: false, type: Boolean, description: 'Add each media payload as base64' })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   outbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Query('includeMedia') includeMedia?: string) {
-    return this.sandbox.outbox(account, channelId, includeMedia === 'true' || includeMedia === '1');
+    return this.sandbox.routed.outbox(account, channelId, includeMedia === 'true' || includeMedia === '1');
   }
 
   @Delete('outbox')
   @ApiOperation({ summary: 'Empty the outbox' })
   @ApiOkResponse({ schema: { type: 'object', properties: { cleared: { type: 'integer' } }, required: ['cleared'] } })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   clearOutbox(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return this.sandbox.clearOutbox(account, channelId);
+    return this.sandbox.routed.clearOutbox(account, channelId);
   }
 
   @Post('messages/:messageId/ack')
   @HttpCode(204)
   @ApiOperation({ summary: 'Move the ack of a sent message (sent, delivered, read, played)' })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async ack(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
     @Param('messageId') messageId: string,
     @Body() dto: SandboxAckDto,
   ): Promise<void> {
-    await this.sandbox.ack(account, channelId, messageId, dto.ack);
+    await this.sandbox.routed.ack(account, channelId, messageId, dto.ack);
   }
 
   @Post('messages/:messageId/revoke')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender deletes the message for everyone' })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async revoke(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Param('messageId') messageId: string): Promise<void> {
-    await this.sandbox.revoke(account, channelId, messageId);
+    await this.sandbox.routed.revoke(account, channelId, messageId);
   }
 
   @Post('messages/:messageId/react')
   @ApiOperation({ summary: "A contact reacts to a message ('' removes the reaction)" })
   @ApiCreatedResponse({ schema: { type: 'object', properties: { reactionId: { type: 'string' } }, required: ['reactionId'] } })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   react(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
     @Param('messageId') messageId: string,
     @Body() dto: SandboxReactDto,
   ) {
-    return this.sandbox.react(account, channelId, messageId, dto);
+    return this.sandbox.routed.react(account, channelId, messageId, dto);
   }
 
   @Post('messages/:messageId/edit')
   @HttpCode(204)
   @ApiOperation({ summary: 'The sender edits the text (or caption) of a message' })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async edit(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
     @Param('messageId') messageId: string,
     @Body() dto: SandboxEditDto,
   ): Promise<void> {
-    await this.sandbox.edit(account, channelId, messageId, dto.body);
+    await this.sandbox.routed.edit(account, channelId, messageId, dto.body);
   }
 
   @Put('groups')
   @HttpCode(204)
   @ApiOperation({ summary: 'Declare a group the linked account is in (or replace its members)' })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async group(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxGroupDto): Promise<void> {
-    await this.sandbox.upsertGroup(account, channelId, dto);
+    await this.sandbox.routed.upsertGroup(account, channelId, dto);
   }
 
   @Post('groups/:groupId/events')
   @ApiOperation({ summary: 'A group change: members added, removed, leaving, promoted or demoted' })
   @ApiCreatedResponse({ schema: { type: 'object', properties: { notificationId: { type: 'string' } }, required: ['notificationId'] } })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   groupEvent(
     @AccountId() account: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
     @Param('groupId') groupId: string,
     @Body() dto: SandboxGroupEventDto,
   ) {
-    return this.sandbox.groupEvent(account, channelId, groupId, dto);
+    return this.sandbox.routed.groupEvent(account, channelId, groupId, dto);
   }
 
   @Post('disconnect')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lose the connection (default UNPAIRED: the phone removed this device)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async disconnect(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string, @Body() dto: SandboxDisconnectDto) {
-    return statusResponse(await this.sandbox.disconnect(account, channelId, dto.state ?? 'UNPAIRED'));
+    return statusResponse(await this.sandbox.routed.disconnect(account, channelId, dto.state ?? 'UNPAIRED'));
   }
 
   @Post('conflict')
   @HttpCode(200)
   @ApiOperation({ summary: 'Another WhatsApp Web opened this session (CONFLICT); the server reconnects' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async conflict(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.sandbox.conflict(account, channelId));
+    return statusResponse(await this.sandbox.routed.conflict(account, channelId));
   }
 
   @Post('phone-logout')
   @HttpCode(200)
   @ApiOperation({ summary: 'The phone logs this device out (Linked devices › Log out)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   async phoneLogout(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.sandbox.phoneLogout(account, channelId));
+    return statusResponse(await this.sandbox.routed.phoneLogout(account, channelId));
   }
 
   @Get('state')
   @ApiOperation({ summary: "The sandbox page's own view: socket state, linked number, pending pairing code" })
   @ApiOkResponse({ schema: LOOSE_OBJECT })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'CHANNEL_NOT_READY', 'SANDBOX_SESSION_NOT_RUNNING', 'SANDBOX_ACTION_FAILED', ...ROUTING_ERRORS)
   state(@AccountId() account: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return this.sandbox.pageState(account, channelId);
+    return this.sandbox.routed.pageState(account, channelId);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
+import { SessionRouter } from '../cluster/session-router';
 import { ChannelDirectory } from '../sessions/channel-directory';
 import { ChannelSession, SessionStatus } from '../sessions/channel-session';
 import { SessionManager, SessionNotLocalError, SessionStatusView } from '../sessions/session-manager';
@@ -21,10 +22,31 @@ export function toChatId(value: string): string {
  */
 @Injectable()
 export class SandboxControlService {
+  /** The control API as callers use it: each action runs in the process that runs the channel's browser. */
+  readonly routed;
+
   constructor(
     private readonly manager: SessionManager,
     private readonly directory: ChannelDirectory,
-  ) {}
+    router: SessionRouter,
+  ) {
+    this.routed = router.expose('sandbox', this as SandboxControlService, {
+      link: 'start',
+      inbound: 'owner',
+      outbox: 'owner',
+      clearOutbox: 'owner',
+      ack: 'owner',
+      revoke: 'owner',
+      react: 'owner',
+      edit: 'owner',
+      upsertGroup: 'owner',
+      groupEvent: 'owner',
+      conflict: 'owner',
+      disconnect: 'owner',
+      phoneLogout: 'owner',
+      pageState: 'owner',
+    });
+  }
 
   /** Links the channel as if its QR were scanned (starting the session first if needed); waits for READY. */
   async link(clientIdentifier: string, channelId: string, dto: SandboxLinkDto): Promise<SessionStatusView & { alreadyLinked: boolean }> {

@@ -31,6 +31,7 @@ export class SessionLease implements OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private onLost: LeaseLostHandler = () => undefined;
+  private onHeldChanged: () => void = () => undefined;
   private readonly ttlMs: number;
   private readonly prefix: string;
 
@@ -44,6 +45,16 @@ export class SessionLease implements OnApplicationShutdown {
 
   setLostHandler(handler: LeaseLostHandler): void {
     this.onLost = handler;
+  }
+
+  /** Called after the set of held leases changed (cluster membership publishes the new load). */
+  setHeldChangedHandler(handler: () => void): void {
+    this.onHeldChanged = handler;
+  }
+
+  /** How many sessions this process holds the lease of. */
+  heldCount(): number {
+    return this.held.size;
   }
 
   private key(channelId: string): string {
@@ -64,8 +75,10 @@ export class SessionLease implements OnApplicationShutdown {
       if (!ok) ok = (await this.redis.redis.eval(RENEW, 1, key, this.ownerId, String(this.ttlMs))) === 1;
     }
     if (ok) {
+      const added = !this.held.has(channelId);
       this.held.set(channelId, { renewedAt: Date.now() });
       this.ensureTimer();
+      if (added) this.onHeldChanged();
     }
     return ok;
   }
@@ -85,6 +98,7 @@ export class SessionLease implements OnApplicationShutdown {
 
   private async doRelease(channelId: string): Promise<void> {
     if (!this.held.delete(channelId)) return;
+    this.onHeldChanged();
     try {
       await this.redis.redis.eval(RELEASE, 1, this.key(channelId), this.ownerId);
     } catch (err) {
@@ -123,6 +137,7 @@ export class SessionLease implements OnApplicationShutdown {
   private lose(channelId: string, entry: { renewedAt: number }, why: string): void {
     if (this.held.get(channelId) !== entry) return;
     this.held.delete(channelId);
+    this.onHeldChanged();
     this.logger.error({ channelId, why, sinceRenewalMs: Date.now() - entry.renewedAt }, 'Lost the session lease: closing the browser');
     this.onLost(channelId);
   }

@@ -9,6 +9,10 @@ import { AppConfig } from '../../config/app-config';
 import { FakeMessagingEngine } from '../engine/fake/fake-engine';
 import { InboundEventSink } from '../engine/inbound-sink.port';
 import { ChannelDirectory, ChannelRef } from './channel-directory';
+import { RedisClient } from '../../redis/redis.module';
+import { ClusterMembers } from '../cluster/cluster-members';
+import { CommandBus } from '../cluster/command-bus';
+import { SessionRouter } from '../cluster/session-router';
 import { SessionLease } from './session-lease';
 import { SessionManager } from './session-manager';
 import { SessionStatusBus } from './session-status-bus';
@@ -53,6 +57,30 @@ class MemoryLease {
   async release(id: string) {
     if (this.keys.get(id) === this.ownerId) this.keys.delete(id);
   }
+  heldCount() {
+    return [...this.keys.values()].filter((o) => o === this.ownerId).length;
+  }
+}
+
+/** A cluster of one: this process is the only member, so every command runs here. */
+class SoloMembers {
+  readonly id = 'me';
+  draining = false;
+  isDraining() {
+    return this.draining;
+  }
+  async setDraining(d: boolean) {
+    this.draining = d;
+  }
+  async list() {
+    return [{ id: 'me', sessions: 0, cap: 50, draining: this.draining }];
+  }
+  async choose() {
+    return this.draining ? undefined : 'me';
+  }
+  async isLive() {
+    return true;
+  }
 }
 
 const built: SessionManager[] = [];
@@ -77,7 +105,7 @@ function build(channels: string[], sink?: InboundEventSink) {
   } as unknown as ChannelDirectory;
   const config = {
     storage: { dataDir: '/tmp/omc-manager-spec' },
-    whatsapp: { maxConcurrentStarts: 2, readyTimeoutMs: 10_000, qrTimeoutMs: 60_000, restoreOnBoot: true, restoreStaggerMs: 0, leaseTtlMs: 3_000 },
+    whatsapp: { maxConcurrentStarts: 2, readyTimeoutMs: 10_000, qrTimeoutMs: 60_000, restoreOnBoot: true, restoreStaggerMs: 0, leaseTtlMs: 3_000, maxPerProcess: 50, forwardTimeoutMs: 5_000 },
   } as unknown as AppConfig;
   const bus = { publish: jest.fn(), close: jest.fn() } as unknown as SessionStatusBus;
   const moduleRef = {
@@ -86,6 +114,10 @@ function build(channels: string[], sink?: InboundEventSink) {
       return sink;
     },
   } as unknown as ModuleRef;
+  const members = new SoloMembers() as unknown as ClusterMembers;
+  const redis = { redis: { set: async () => 'OK', eval: async () => 1, pttl: async () => -2 } } as unknown as RedisClient;
+  const commandBus = { serve: () => undefined, call: jest.fn() } as unknown as CommandBus;
+  const router = new SessionRouter(commandBus, members, lease as unknown as SessionLease, directory, redis, config);
   const sut = new SessionManager(
     config,
     engine,
@@ -97,6 +129,9 @@ function build(channels: string[], sink?: InboundEventSink) {
     moduleRef,
     new SweepScheduler(registry),
     new EventEmitter2(),
+    router,
+    members,
+    redis,
   );
   built.push(sut);
   return { sut, engine, repo, lease, events, shutdown, refs, registry };
@@ -162,7 +197,7 @@ describe('SessionManager', () => {
     expect(engine.created.map((s) => s.channelId)).toEqual(['a', 'c']);
   });
 
-  it('after the boot restore, adopts orphans every lease TTL through the scheduler, and stops adopting at shutdown', async () => {
+  it('after the boot restore, adopts orphans every quarter of the lease TTL (at least 1 s) through the scheduler, and stops adopting at shutdown', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const { sut, engine, repo, lease, registry } = build(['a', 'c']);
@@ -174,7 +209,7 @@ describe('SessionManager', () => {
       expect(engine.created).toEqual([]);
 
       lease.keys.delete('c'); // its owner died
-      await jest.advanceTimersByTimeAsync(2_999);
+      await jest.advanceTimersByTimeAsync(999);
       expect(engine.created).toEqual([]);
       await jest.advanceTimersByTimeAsync(1);
       while (sut.isRestoring()) await flush();

@@ -31,6 +31,9 @@ import {
   StatusChange,
   WaitTimeoutError,
 } from './channel-session';
+import { RedisClient } from '../../redis/redis.module';
+import { ClusterMembers } from '../cluster/cluster-members';
+import { SessionRouter } from '../cluster/session-router';
 import { SessionLease } from './session-lease';
 import { isActive, SessionReason, SessionState } from './session-state';
 import { SessionStatusBus } from './session-status-bus';
@@ -84,6 +87,15 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   private restoring?: Promise<void>;
   private readonly publications = new Set<Promise<void>>();
   private shuttingDown?: Promise<void>;
+  private draining?: Promise<number>;
+  private readonly adoptionKey: string;
+
+  /**
+   * The session commands as callers use them: each runs in the process that runs (or, for those that
+   * start a browser, should run) the channel's session, forwarded there when that is another process.
+   * The methods of the same name on the manager itself act on this process only.
+   */
+  readonly commands: Pick<SessionManager, 'start' | 'restart' | 'stop' | 'logout' | 'requestPairingCode' | 'forget'>;
 
   constructor(
     private readonly config: AppConfig,
@@ -96,6 +108,9 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly moduleRef: ModuleRef,
     private readonly sweeps: SweepScheduler,
     private readonly emitter: EventEmitter2,
+    private readonly router: SessionRouter,
+    private readonly members: ClusterMembers,
+    private readonly redisClient: RedisClient,
     @Optional() @Inject(SESSION_OPTIONS) overrides?: Partial<ChannelSessionOptions>,
     @Optional() private readonly background?: BackgroundContext,
   ) {
@@ -107,6 +122,20 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       ...overrides,
     };
     this.lease.setLostHandler((channelId) => this.leaseLost(channelId));
+    this.adoptionKey = `${config.storage.queuePrefix}:wa:adoption-pass`;
+    this.commands = router.expose('session', this, {
+      start: 'start',
+      restart: 'start',
+      requestPairingCode: 'start',
+      stop: 'owner',
+      logout: 'owner',
+      forget: 'cleanup',
+    });
+    router.handleProcessCommand('process.drain', async () => ({ handedOver: await this.drain() }));
+    router.handleProcessCommand('process.resume', async () => {
+      await this.resume();
+      return { resumed: true };
+    });
   }
 
   get engineName(): string {
@@ -210,17 +239,19 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   /** Stops and forgets a deleted channel's session, its link and its stored state. */
   async forget(clientIdentifier: string, channelId: string): Promise<void> {
     const owner = await this.lease.ownerOf(channelId);
+    const session = this.sessions.get(channelId);
     if (owner && owner !== this.lease.ownerId) {
-      this.logger.warn({ channelId, owner }, 'Deleted channel runs in another process; it will stop there on its next restart');
-    } else {
-      const session = await this.ownExisting(clientIdentifier, channelId);
+      // Routed here only when that process is gone: its lease runs out and adoption skips deleted channels.
+      this.logger.warn({ channelId, owner }, 'Deleted channel was run by a process that is gone');
+    } else if (session) {
       await session.stop(SessionReason.CHANNEL_DELETED).catch((err: unknown) => this.logger.warn({ err, channelId }, 'Stop failed'));
       await session.flushed();
       this.sessions.delete(channelId);
-      await rm(this.dataDirOf(channelId), { recursive: true, force: true, maxRetries: 3 });
     }
+    await rm(this.dataDirOf(channelId), { recursive: true, force: true, maxRetries: 3 });
     await this.repository.remove(clientIdentifier, channelId);
   }
+
 
   /**
    * The channel's local session, after taking its lease. 404 for a channel not in the account;
@@ -233,6 +264,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   private async ownExisting(clientIdentifier: string, channelId: string): Promise<ChannelSession> {
     if (this.closing) throw new SessionNotLocalError(channelId, 'shutting down');
+    if (!this.lease.holds(channelId) && (this.members.isDraining() || this.lease.heldCount() >= this.config.whatsapp.maxPerProcess))
+      throw AppError.unavailable(
+        WhatsappErrorCode.NO_SESSION_CAPACITY,
+        `This server process runs its maximum of sessions (SESSION_MAX_PER_PROCESS=${this.config.whatsapp.maxPerProcess}) or is draining`,
+      ).retryAfter(30);
     if (!(await this.lease.acquire(channelId)))
       throw new SessionNotLocalError(channelId, (await this.lease.ownerOf(channelId)) ?? 'unknown');
     let session = this.sessions.get(channelId);
@@ -371,11 +407,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Boot: starts every linked session that should run and that no other process owns,
-   * staggered. Adoption (every lease TTL afterwards): the same for sessions whose owner died
-   * while running them (stored as running, lease expired): a process killed hard, or one of
-   * several servers gone. Sessions this process knows, or that rest (STOPPED, FAILED,
-   * LOGGED_OUT), are left alone.
+   * Starts linked sessions that run nowhere, each on the process placement picks (this one or a peer,
+   * through the routed start). Boot: every linked session that should run. Adoption (every quarter of
+   * the lease TTL, one process of the cluster at a time): sessions whose process is gone (stored as
+   * running, lease expired: killed hard, frozen, cut off) or that a process stopped on its way out
+   * without handing them over. Sessions that rest (STOPPED by request, FAILED, LOGGED_OUT) are left alone.
    */
   async restoreAll(mode: 'boot' | 'adopt'): Promise<void> {
     const [records, channels] = await Promise.all([
@@ -385,24 +421,20 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const known = new Set(channels.map((c) => `${c.clientIdentifier}/${c.id}`));
     await this.dropDeletedChannels(known);
     const todo = records.filter(
-      (r) =>
-        known.has(`${r.clientIdentifier}/${r.channelId}`) &&
-        !this.sessions.has(r.channelId) &&
-        (mode === 'boot' || isActive(r.state) || r.state === 'DISCONNECTED'),
+      (r) => known.has(`${r.clientIdentifier}/${r.channelId}`) && !this.sessions.has(r.channelId) && (mode === 'boot' || orphaned(r)),
     );
     if (mode === 'boot') this.logger.log({ sessions: todo.length }, 'Restoring linked WhatsApp Web sessions');
     let first = true;
     for (const record of todo) {
       if (this.closing) return;
-      if (mode === 'adopt' && (await this.lease.ownerOf(record.channelId))) continue;
+      if (await this.lease.ownerOf(record.channelId)) continue;
       if (!first) await sleep(this.config.whatsapp.restoreStaggerMs);
       first = false;
       try {
-        const session = await this.ownExisting(record.clientIdentifier, record.channelId);
         if (mode === 'adopt') this.logger.warn({ channelId: record.channelId, previousOwner: record.owner }, 'Adopting a session whose server process is gone');
-        await notLocal(session.start(SessionReason.RESTORED_AT_BOOT), record.channelId);
+        await this.commands.start(record.clientIdentifier, record.channelId, SessionReason.RESTORED_AT_BOOT);
       } catch (err) {
-        if (err instanceof SessionNotLocalError) this.logger.log({ channelId: record.channelId }, 'Session owned by another process; not restoring it here');
+        if (err instanceof AppError && err.status === 503) this.logger.log({ channelId: record.channelId, code: err.code }, 'Session not restored now: another process runs it or none can');
         else this.logger.error({ err, channelId: record.channelId }, 'Could not restore session');
       }
     }
@@ -429,15 +461,65 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
 
   private scheduleAdoption(): void {
     if (this.closing || this.sweeps.isScheduled(ADOPTION)) return;
-    this.sweeps.every(ADOPTION, Math.max(2_000, this.config.whatsapp.leaseTtlMs), () => this.adopt(), { logger: this.logger });
+    this.sweeps.every(ADOPTION, adoptionIntervalMs(this.config.whatsapp.leaseTtlMs), () => this.adopt(), { logger: this.logger });
   }
 
+  /** One adoption pass in the whole cluster at a time (a Redis key): the pass places orphans on every process. */
   private async adopt(): Promise<void> {
-    if (this.restoring || this.closing) return;
+    if (this.restoring || this.closing || this.members.isDraining()) return;
+    const ttl = adoptionIntervalMs(this.config.whatsapp.leaseTtlMs) * 4;
+    const token = this.lease.ownerId;
+    if ((await this.redisClient.redis.set(this.adoptionKey, token, 'PX', ttl, 'NX')) !== 'OK') return;
     this.restoring = this.restoreAll('adopt')
       .catch((err: unknown) => this.logger.error({ err }, 'Adopting orphaned sessions failed'))
       .finally(() => (this.restoring = undefined));
     await this.restoring;
+    await this.redisClient.redis.eval(RELEASE_IF_MINE, 1, this.adoptionKey, token).catch(() => undefined);
+  }
+
+  // ----------------------------------------------------------------------------- hand-over
+
+  /**
+   * Drains this process (admin API, a deploy): it takes no new sessions and hands each of its own to
+   * the process placement picks, one stop and one routed start each. Resolves with how many moved.
+   */
+  drain(): Promise<number> {
+    this.draining ??= this.handOverAll(SessionReason.DRAINING).finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  /** Ends a drain: the process takes sessions again (it gets back none of those it handed over). */
+  async resume(): Promise<void> {
+    if (!this.closing) await this.members.setDraining(false);
+  }
+
+  private async handOverAll(reason: string): Promise<number> {
+    await this.members.setDraining(true);
+    const moved = await Promise.all([...this.sessions.values()].map((s) => this.handOver(s, reason)));
+    return moved.filter(Boolean).length;
+  }
+
+  /**
+   * Stops one session here (its events drained into the sink, its lease released) and starts it on
+   * another process at once, without waiting for the lease TTL. With no other process, it stays
+   * STOPPED with autoStart: the next process to boot or pass adoption starts it.
+   */
+  private async handOver(session: ChannelSession, reason: string): Promise<boolean> {
+    const { clientIdentifier, channelId, state, autoStart } = session.snapshot();
+    const wasRunning = isActive(state) || state === 'DISCONNECTED';
+    await session.stop(reason, true).catch((err: unknown) => this.logger.warn({ err, channelId }, 'Stop for hand-over failed'));
+    await session.flushed();
+    this.sessions.delete(channelId);
+    if (!wasRunning || !autoStart) return false;
+    try {
+      await this.commands.start(clientIdentifier, channelId, SessionReason.HANDED_OVER);
+      this.logger.log({ channelId }, 'Session handed over to another server process');
+      return true;
+    } catch (err) {
+      const why = err instanceof AppError ? err.code : String(err);
+      this.logger.log({ channelId, why }, 'No other process took the session over; it starts with the next boot or adoption pass');
+      return false;
+    }
   }
 
   beforeApplicationShutdown(): Promise<void> {
@@ -455,9 +537,13 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async stopAll(): Promise<void> {
-    this.closing = true;
     // Not awaited here: a pass in flight sees `closing` and ends; `this.restoring` is awaited below.
     void this.sweeps.stop(ADOPTION);
+    // Hand every session to another process before closing (a rolling deploy keeps channels online).
+    // `closing` comes after: the hand-over's routed starts must still be able to leave this process.
+    await this.draining;
+    await this.handOverAll(SessionReason.SHUTDOWN).catch((err: unknown) => this.logger.warn({ err }, 'Hand-over at shutdown failed'));
+    this.closing = true;
     this.bus.close();
     const sessions = [...this.sessions.values()];
     await Promise.all(
@@ -503,6 +589,19 @@ async function notLocal(command: Promise<void>, channelId: string): Promise<void
     throw err;
   }
 }
+
+/** A session a process left running (dead, frozen) or stopped on its way out without handing it over. */
+function orphaned(record: { state: SessionState; reason?: string }): boolean {
+  if (isActive(record.state) || record.state === 'DISCONNECTED') return true;
+  return record.state === 'STOPPED' && (record.reason === SessionReason.SHUTDOWN || record.reason === SessionReason.DRAINING);
+}
+
+/** Orphans are looked for four times per lease TTL: adoption follows the lease's expiry closely. */
+function adoptionIntervalMs(leaseTtlMs: number): number {
+  return Math.max(1_000, Math.floor(leaseTtlMs / 4));
+}
+
+const RELEASE_IF_MINE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -58,4 +58,19 @@ export const SessionReason = {
   LEASE_LOST: 'LEASE_LOST',
   CHANNEL_DELETED: 'CHANNEL_DELETED',
   OWNER_GONE: 'OWNER_GONE',
+  /** Stopped here because this process is draining (admin API); another process takes it over. */
+  DRAINING: 'DRAINING',
+  /** Started here because the process that ran it shut down or was drained. */
+  HANDED_OVER: 'HANDED_OVER',
 } as const;
+
+/**
+ * The session is moving between server processes and comes back by itself (its process died or shut
+ * down, another adopts it; or it is starting again after such a move). Sends are queued meanwhile,
+ * not refused: a move delays them, it must not make the platform resend.
+ */
+export function isMoving(state: SessionState, reason?: string): boolean {
+  if (state === 'DISCONNECTED') return reason === SessionReason.OWNER_GONE;
+  if (state === 'STARTING' || state === 'AUTHENTICATED') return reason === SessionReason.RESTORED_AT_BOOT || reason === SessionReason.HANDED_OVER;
+  return false;
+}

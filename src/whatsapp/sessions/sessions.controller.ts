@@ -22,7 +22,12 @@ import { statusResponse } from './session-views';
 
 const STATE_DOC =
   'States: STOPPED, STARTING, QR (waiting for a scan), AUTHENTICATED, READY, DISCONNECTED (restart scheduled), FAILED, LOGGED_OUT. ' +
-  '503 SESSION_NOT_LOCAL when another server process runs this session.';
+  'Any server process answers: a command runs in the process that runs the session (forwarded there). ' +
+  '503 with Retry-After while the session moves between processes (SESSION_MOVING), when its process does not answer ' +
+  '(SESSION_OWNER_UNREACHABLE) or when every process is full or draining (NO_SESSION_CAPACITY).';
+
+/** What a routed session command may answer besides its own errors. */
+export const ROUTING_ERRORS = ['SESSION_NOT_LOCAL', 'SESSION_MOVING', 'SESSION_OWNER_UNREACHABLE', 'NO_SESSION_CAPACITY'] as const;
 
 @ApiTags('WhatsApp sessions')
 @ApiBearerAuth('bearer')
@@ -51,27 +56,27 @@ export class SessionsController {
     description: 'Launches the browser: a linked channel becomes READY without a scan, otherwise a QR appears. ' + STATE_DOC,
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', ...ROUTING_ERRORS)
   async start(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.manager.start(clientIdentifier, channelId));
+    return statusResponse(await this.manager.commands.start(clientIdentifier, channelId));
   }
 
   @Post('stop')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop the session', description: 'Closes the browser and keeps the link; boot will not restore it until started again.' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', ...ROUTING_ERRORS)
   async stop(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.manager.stop(clientIdentifier, channelId));
+    return statusResponse(await this.manager.commands.stop(clientIdentifier, channelId));
   }
 
   @Post('restart')
   @HttpCode(200)
   @ApiOperation({ summary: 'Restart the session (close the browser, start again)' })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', ...ROUTING_ERRORS)
   async restart(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.manager.restart(clientIdentifier, channelId));
+    return statusResponse(await this.manager.commands.restart(clientIdentifier, channelId));
   }
 
   @Post('logout')
@@ -81,9 +86,9 @@ export class SessionsController {
     description: 'Unlinks this device from the WhatsApp account and deletes its auth data; the next start shows a QR.',
   })
   @ApiOkResponse({ type: SessionStatusResponse })
-  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'CHANNEL_NOT_FOUND', ...ROUTING_ERRORS)
   async logout(@AccountId() clientIdentifier: string, @Param('channelId', ParseObjectIdPipe) channelId: string) {
-    return statusResponse(await this.manager.logout(clientIdentifier, channelId));
+    return statusResponse(await this.manager.commands.logout(clientIdentifier, channelId));
   }
 
   @Get('qr')
@@ -119,13 +124,13 @@ export class SessionsController {
       'Starts the session if needed. 409 SESSION_ALREADY_CONNECTED, 422 SESSION_NOT_WAITING_FOR_LINK or PAIRING_CODE_FAILED.',
   })
   @ApiOkResponse({ type: PairingCodeResponse })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', 'SESSION_NOT_LOCAL')
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'CHANNEL_NOT_FOUND', 'SESSION_ALREADY_CONNECTED', 'SESSION_NOT_WAITING_FOR_LINK', 'PAIRING_CODE_FAILED', ...ROUTING_ERRORS)
   async pairingCode(
     @AccountId() clientIdentifier: string,
     @Param('channelId', ParseObjectIdPipe) channelId: string,
     @Body() dto: PairingCodeDto,
   ): Promise<PairingCodeResponse> {
-    const code = await this.manager.requestPairingCode(clientIdentifier, channelId, dto.phoneNumber);
+    const code = await this.manager.commands.requestPairingCode(clientIdentifier, channelId, dto.phoneNumber);
     return { code, formatted: formatPairingCode(code) };
   }
 
