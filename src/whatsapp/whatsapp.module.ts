@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelHooks } from '../channels/channel-hooks';
 import { ChannelsModule } from '../channels/channels.module';
 import { AppConfig } from '../config/app-config';
+import { AuthSnapshotsModule } from './auth-snapshots/auth-snapshots.module';
+import { LinkKeeper } from './auth-snapshots/link-keeper';
 import { ClusterController } from './cluster/cluster.controller';
 import { ClusterMembers } from './cluster/cluster-members';
 import { CommandBus } from './cluster/command-bus';
@@ -59,7 +61,7 @@ export class WhatsappModule {
       // building this config-dependent module themselves.
       global: true,
       module: WhatsappModule,
-      imports: [ChannelsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
+      imports: [ChannelsModule, AuthSnapshotsModule, MongooseModule.forFeature([{ name: WhatsappSession.name, schema: WhatsappSessionSchema }])],
       controllers: [
         SessionsController,
         ClusterController,
@@ -74,6 +76,7 @@ export class WhatsappModule {
         { provide: ChannelDirectory, useClass: WebChannelDirectory },
         SessionsRepository,
         SessionLease,
+        LinkKeeper,
         ClusterMembers,
         CommandBus,
         SessionRouter,

@@ -76,6 +76,8 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
     };
     try {
       await this.redis.redis.multi().set(this.memberKey(this.id), JSON.stringify(me), 'PX', this.ttlMs).sadd(this.setKey(), this.id).exec();
+      // A beat that was on its way while the process left would list it again until the TTL.
+      if (this.left) await this.redis.redis.multi().del(this.memberKey(this.id)).srem(this.setKey(), this.id).exec();
     } catch (err) {
       this.logger.warn({ err }, 'Could not publish this process in the cluster list');
     }

@@ -56,6 +56,8 @@ export interface ChannelSessionHooks {
   releaseLease(): Promise<void>;
   /** Deletes the browser profile (the link) from the data volume. */
   removeAuthData(): Promise<void>;
+  /** Readies the browser profile before a browser starts on it (restores the stored link). Never throws. */
+  prepareProfile?(): Promise<void>;
   /**
    * Runs the browser's life (boot, QR, restarts) in the session's own logging context rather
    * than in that of the request that happened to start it. Absent: runs `fn` as it is.
@@ -310,6 +312,8 @@ export class ChannelSession {
     const release = await this.hooks.acquireStartPermit();
     if (generation !== this.generation) return release();
     this.releasePermit = release;
+    await this.hooks.prepareProfile?.();
+    if (generation !== this.generation) return this.freePermit();
     this.armWatchdog(generation, this.options.readyTimeoutMs, SessionReason.READY_TIMEOUT);
     try {
       await session.start();

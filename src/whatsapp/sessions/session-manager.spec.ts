@@ -10,6 +10,8 @@ import { FakeMessagingEngine } from '../engine/fake/fake-engine';
 import { InboundEventSink } from '../engine/inbound-sink.port';
 import { ChannelDirectory, ChannelRef } from './channel-directory';
 import { RedisClient } from '../../redis/redis.module';
+import { AuthSnapshots } from '../auth-snapshots/auth-snapshots';
+import { LinkKeeper } from '../auth-snapshots/link-keeper';
 import { ClusterMembers } from '../cluster/cluster-members';
 import { CommandBus } from '../cluster/command-bus';
 import { SessionRouter } from '../cluster/session-router';
@@ -132,6 +134,8 @@ function build(channels: string[], sink?: InboundEventSink) {
     router,
     members,
     redis,
+    // The fake engine keeps links in memory: no profile on disk to store.
+    new LinkKeeper({} as AuthSnapshots, { whatsapp: { authStore: 'local' } } as AppConfig),
   );
   built.push(sut);
   return { sut, engine, repo, lease, events, shutdown, refs, registry };

@@ -32,6 +32,7 @@ import {
   WaitTimeoutError,
 } from './channel-session';
 import { RedisClient } from '../../redis/redis.module';
+import { LinkKeeper } from '../auth-snapshots/link-keeper';
 import { ClusterMembers } from '../cluster/cluster-members';
 import { SessionRouter } from '../cluster/session-router';
 import { SessionLease } from './session-lease';
@@ -111,6 +112,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     private readonly router: SessionRouter,
     private readonly members: ClusterMembers,
     private readonly redisClient: RedisClient,
+    private readonly links: LinkKeeper,
     @Optional() @Inject(SESSION_OPTIONS) overrides?: Partial<ChannelSessionOptions>,
     @Optional() private readonly background?: BackgroundContext,
   ) {
@@ -160,6 +162,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     return join(this.config.storage.dataDir, 'sessions', channelId);
   }
 
+  /** The browser profile inside it (whatsapp-web.js LocalAuth without a clientId). */
+  private profileDirOf(channelId: string): string {
+    return join(this.dataDirOf(channelId), 'session');
+  }
+
   // ----------------------------------------------------------------------------- status
 
   async status(clientIdentifier: string, channelId: string): Promise<SessionStatusView> {
@@ -199,6 +206,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const session = await this.own(clientIdentifier, channelId);
     await session.stop(SessionReason.REQUESTED);
     await session.flushed();
+    await this.links.stopped(channelId);
     return this.status(clientIdentifier, channelId);
   }
 
@@ -249,6 +257,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       this.sessions.delete(channelId);
     }
     await rm(this.dataDirOf(channelId), { recursive: true, force: true, maxRetries: 3 });
+    await this.links.forget(channelId);
     await this.repository.remove(clientIdentifier, channelId);
   }
 
@@ -310,7 +319,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
         acquireStartPermit: async () => (await this.starts.acquire())[1],
         acquireLease: () => this.lease.acquire(channelId),
         releaseLease: () => this.lease.release(channelId),
-        removeAuthData: () => rm(dataDir, { recursive: true, force: true, maxRetries: 3 }),
+        removeAuthData: async () => {
+          await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+          await this.links.forget(channelId);
+        },
+        prepareProfile: () => this.links.prepare(channelId, this.profileDirOf(channelId)),
         background: this.background ? (fn) => this.background!.run({ channelId, clientIdentifier }, fn) : undefined,
       },
       this.options,
@@ -337,9 +350,12 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const { status, previousState } = change;
     if (status.reason === SessionReason.LEASE_LOST) {
       // Another process owns the session now and reports its states itself.
+      this.links.cancel(status.channelId);
       this.emitter.emit(SESSION_CHANGED, change);
       return;
     }
+    if (change.kind === 'state' && status.state === 'READY' && previousState !== 'READY')
+      this.links.ready(status.channelId, status.clientIdentifier, this.profileDirOf(status.channelId));
     if (change.kind === 'state' && previousState !== status.state) {
       this.logger.log({ channelId: status.channelId, from: previousState, to: status.state, reason: status.reason }, 'Session state changed');
       this.publishing(this.events.publishAndWait({
@@ -396,7 +412,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   async onApplicationBootstrap(): Promise<void> {
     const stale = await this.engine.boot?.().catch((err: unknown) => this.logger.warn({ err }, 'Clearing stale browsers failed'));
     if (stale) this.logger.warn({ processes: stale }, 'Killed browsers a previous server process left running');
-    if (!this.config.whatsapp.restoreOnBoot) return;
+    // Adopting the sessions of processes that died is the cluster's business, whatever this boot restores.
+    if (!this.config.whatsapp.restoreOnBoot) return this.scheduleAdoption();
     // In the background: the HTTP server comes up while browsers start.
     this.restoring = this.restoreAll('boot')
       .catch((err: unknown) => this.logger.error({ err }, 'Restoring sessions failed'))
@@ -421,7 +438,10 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const known = new Set(channels.map((c) => `${c.clientIdentifier}/${c.id}`));
     await this.dropDeletedChannels(known);
     const todo = records.filter(
-      (r) => known.has(`${r.clientIdentifier}/${r.channelId}`) && !this.sessions.has(r.channelId) && (mode === 'boot' || orphaned(r)),
+      (r) =>
+        known.has(`${r.clientIdentifier}/${r.channelId}`) &&
+        !this.sessions.has(r.channelId) &&
+        (mode === 'boot' || orphaned(r, this.config.whatsapp.restoreOnBoot)),
     );
     if (mode === 'boot') this.logger.log({ sessions: todo.length }, 'Restoring linked WhatsApp Web sessions');
     let first = true;
@@ -509,6 +529,8 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     const wasRunning = isActive(state) || state === 'DISCONNECTED';
     await session.stop(reason, true).catch((err: unknown) => this.logger.warn({ err, channelId }, 'Stop for hand-over failed'));
     await session.flushed();
+    // The link as the closed browser left it, stored before the next process restores it.
+    await this.links.stopped(channelId);
     this.sessions.delete(channelId);
     if (!wasRunning || !autoStart) return false;
     try {
@@ -550,6 +572,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
       sessions.map(async (s) => {
         await s.stop(SessionReason.SHUTDOWN, true).catch((err: unknown) => this.logger.warn({ err, channelId: s.channelId }, 'Stop at shutdown failed'));
         await s.flushed();
+        await this.links.stopped(s.channelId);
       }),
     );
     this.sessions.clear();
@@ -590,10 +613,13 @@ async function notLocal(command: Promise<void>, channelId: string): Promise<void
   }
 }
 
-/** A session a process left running (dead, frozen) or stopped on its way out without handing it over. */
-function orphaned(record: { state: SessionState; reason?: string }): boolean {
+/**
+ * A session a process left running (dead, frozen), or stopped on its way out without handing it over
+ * (those only when sessions are restored at boot: SESSION_RESTORE_ON_BOOT=false keeps them stopped).
+ */
+function orphaned(record: { state: SessionState; reason?: string }, restoreStopped: boolean): boolean {
   if (isActive(record.state) || record.state === 'DISCONNECTED') return true;
-  return record.state === 'STOPPED' && (record.reason === SessionReason.SHUTDOWN || record.reason === SessionReason.DRAINING);
+  return restoreStopped && record.state === 'STOPPED' && (record.reason === SessionReason.SHUTDOWN || record.reason === SessionReason.DRAINING);
 }
 
 /** Orphans are looked for four times per lease TTL: adoption follows the lease's expiry closely. */
