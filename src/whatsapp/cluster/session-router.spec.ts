@@ -33,7 +33,7 @@ function build(opts: { owner?: string; live?: string[]; members?: Partial<Cluste
   } as unknown as ChannelDirectory;
   const redis = { redis: { pttl: async () => 4_200 } } as unknown as RedisClient;
   const router = new SessionRouter(bus, members, lease, directory, redis, config);
-  const local = jest.fn(async () => ({ state: 'READY', owner: 'local' }));
+  const local = jest.fn(async (..._args: unknown[]) => ({ state: 'READY', owner: 'local' }));
   const target = { start: local, stop: local };
   const routed = router.expose('t', target, { start: 'start', stop: 'owner' });
   return { routed, calls, local };
