@@ -83,8 +83,14 @@ export class SessionLease implements OnApplicationShutdown {
     return ok;
   }
 
+  /**
+   * True while this process holds the lease and renewed it recently enough that nobody else can have
+   * it. Checked by the clock, not only by the map: after a freeze (GC pause, SIGSTOP, a stalled VM) the
+   * map still lists the lease until the deadline timer runs, but an action must not go out meanwhile.
+   */
   holds(channelId: string): boolean {
-    return this.held.has(channelId);
+    const entry = this.held.get(channelId);
+    return !!entry && Date.now() - entry.renewedAt < this.ttlMs * SAFE_FRACTION;
   }
 
   /** The process holding the channel's lease, if any. */

@@ -149,6 +149,11 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
     return this.sessions.get(channelId);
   }
 
+  /** True while this process holds a fresh lease on the channel (sends and actions check it). */
+  ownsNow(channelId: string): boolean {
+    return this.lease.holds(channelId);
+  }
+
   /** Sessions this process runs. */
   localSessions(): ChannelSession[] {
     return [...this.sessions.values()];

@@ -31,7 +31,8 @@ export class SessionRegistry {
   async requireReady(clientIdentifier: string, channelId: string): Promise<EngineSession> {
     await this.directory.getById(clientIdentifier, channelId);
     const local = this.manager.local(channelId);
-    const live = local && local.snapshot().clientIdentifier === clientIdentifier ? local.readySession() : undefined;
+    // Only while the lease is fresh: a process that was frozen past it must not send through its old browser.
+    const live = local && local.snapshot().clientIdentifier === clientIdentifier && this.manager.ownsNow(channelId) ? local.readySession() : undefined;
     if (live) return live;
     const status = await this.manager.status(clientIdentifier, channelId);
     if (status.owner === 'remote') throw new SessionNotLocalError(channelId, 'remote');
