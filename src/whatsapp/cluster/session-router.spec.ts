@@ -9,7 +9,7 @@ import { SessionRouter } from './session-router';
 
 const config = { storage: { queuePrefix: 't' }, whatsapp: { forwardTimeoutMs: 1_000 } } as unknown as AppConfig;
 
-function build(opts: { owner?: string; live?: string[]; members?: Partial<ClusterMember>[]; choose?: string }) {
+function build(opts: { owner?: string; live?: string[]; members?: Partial<ClusterMember>[]; choose?: string; holds?: boolean }) {
   const calls: { target: string; name: string }[] = [];
   const bus = {
     serve: () => undefined,
@@ -24,7 +24,14 @@ function build(opts: { owner?: string; live?: string[]; members?: Partial<Cluste
     choose: async () => opts.choose,
     isLive: async (id: string) => (opts.live ?? []).includes(id),
   } as unknown as ClusterMembers;
-  const lease = { ownerId: 'me', ownerOf: async () => opts.owner } as unknown as SessionLease;
+  const lease = {
+    ownerId: 'me',
+    ownerOf: async () => {
+      if (opts.holds) throw new Error('Redis is down');
+      return opts.owner;
+    },
+    holds: () => !!opts.holds,
+  } as unknown as SessionLease;
   const directory = {
     getById: async (account: string, id: string) => {
       if (account !== 'acc') throw AppError.notFound('CHANNEL_NOT_FOUND', 'no');
@@ -45,6 +52,12 @@ describe('SessionRouter', () => {
     await expect(routed.start('acc', 'c1')).resolves.toEqual({ state: 'READY', owner: 'local' });
     expect(local).toHaveBeenCalledWith('acc', 'c1');
     expect(calls).toEqual([]);
+  });
+
+  it('runs here without asking Redis while this process holds a fresh lease (a Redis outage does not stop its commands)', async () => {
+    const { routed, local } = build({ holds: true });
+    await expect(routed.stop('acc', 'c1')).resolves.toEqual({ state: 'READY', owner: 'local' });
+    expect(local).toHaveBeenCalled();
   });
 
   it('forwards to a live owner and reports its session as remote', async () => {

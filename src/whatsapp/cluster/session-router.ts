@@ -91,6 +91,8 @@ export class SessionRouter implements OnModuleInit {
 
   /** The process that should run a command on the channel: 'here' or another process's id. */
   private async where(channelId: string, placement: Placement): Promise<'here' | string> {
+    // Ours (a fresh lease): no Redis round trip, so commands on this process's sessions work through a Redis outage.
+    if (this.lease.holds(channelId)) return 'here';
     const owner = await this.lease.ownerOf(channelId);
     if (owner === this.lease.ownerId) return 'here';
     if (owner) {
