@@ -5,13 +5,17 @@ import { AppConfig } from '../config/app-config';
 const ALGORITHM = 'aes-256-gcm';
 const VERSION = 'v1';
 
-interface Key {
+export interface CipherKey {
   id: string;
   bytes: Buffer;
 }
+type Key = CipherKey;
 
-/** A configured key string becomes 32 bytes through SHA-256; its id is what ciphertexts name to pick it again. */
-function deriveKey(secret: string): Key {
+/**
+ * A configured key string becomes 32 bytes through SHA-256; its id is what ciphertexts name to pick it
+ * again. Shared with the link snapshots' cipher, which derives its own key from these bytes.
+ */
+export function deriveKey(secret: string): Key {
   const bytes = createHash('sha256').update(secret, 'utf8').digest();
   return { id: createHash('sha256').update(bytes).digest('hex').slice(0, 8), bytes };
 }

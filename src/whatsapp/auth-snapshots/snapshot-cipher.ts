@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
+import { CipherKey, deriveKey } from '../../providers/credentials-cipher';
 
 const ALGORITHM = 'aes-256-gcm';
 /** Names the format; also authenticated, so a blob of another kind or version never opens as this one. */
@@ -10,21 +11,15 @@ const TAG_BYTES = 16;
 /** HKDF info: the snapshot key is its own key, derived from the credentials key (domain separation). */
 const KEY_INFO = 'omnichannel-server auth snapshot v1';
 
-interface Key {
-  id: string;
-  bytes: Buffer;
-}
+type Key = CipherKey;
 
 /**
  * Same key material and key ids as CredentialsCipher (PROVIDER_CREDENTIALS_KEY and
- * PROVIDER_CREDENTIALS_OLD_KEYS): a configured string becomes 32 bytes through SHA-256, and its id
- * is the first 8 hex characters of SHA-256 of those bytes. Kept in step with credentials-cipher.ts,
- * which does not export its derivation; this one then derives a key of its own with HKDF.
+ * PROVIDER_CREDENTIALS_OLD_KEYS); the snapshot key itself is derived from those bytes with HKDF.
  */
-function deriveKey(secret: string): Key {
-  const base = createHash('sha256').update(secret, 'utf8').digest();
-  const id = createHash('sha256').update(base).digest('hex').slice(0, 8);
-  return { id, bytes: Buffer.from(hkdfSync('sha256', base, Buffer.alloc(0), KEY_INFO, 32)) };
+function deriveSnapshotKey(secret: string): Key {
+  const base = deriveKey(secret);
+  return { id: base.id, bytes: Buffer.from(hkdfSync('sha256', base.bytes, Buffer.alloc(0), KEY_INFO, 32)) };
 }
 
 /** A stored snapshot that cannot be opened: an unknown key, another channel's, or altered bytes. */
@@ -47,8 +42,8 @@ export class SnapshotCipher {
   private readonly byId: Map<string, Key>;
 
   constructor(config: AppConfig) {
-    this.current = deriveKey(config.cloud.credentialsKey);
-    this.byId = new Map([this.current, ...config.cloud.oldCredentialsKeys.map(deriveKey)].map((k) => [k.id, k]));
+    this.current = deriveSnapshotKey(config.cloud.credentialsKey);
+    this.byId = new Map([this.current, ...config.cloud.oldCredentialsKeys.map(deriveSnapshotKey)].map((k) => [k.id, k]));
   }
 
   /** Id of the key new blobs are written with. */
