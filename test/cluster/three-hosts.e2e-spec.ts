@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHosts, Host, Hosts, spawnServerIn } from '../harness/hosts';
 import { ApiClient, accountClient } from '../harness/http';
 import { ServerProcess } from '../harness/server-process';
 import { testEnv, uniqueDatabase, TEST_ADMIN_KEY } from '../harness/test-app';
-import { ensureBuilt, eventually, setupChannel } from '../whatsapp/whatsapp-helpers';
+import { chromiumUnder, ensureBuilt, eventually, setupChannel } from '../whatsapp/whatsapp-helpers';
 
 jest.setTimeout(300_000);
 
@@ -30,6 +30,7 @@ describe('three hosts, one cluster', () => {
   let mainJs: string;
   let env: Record<string, string>;
   const servers: (ServerProcess | undefined)[] = [];
+  const dataDirs: string[] = [];
   let key: string;
   const channels: { id: string; platformConfigId: string; clientNumber: string }[] = [];
   const conversations = new Map<string, string>();
@@ -51,7 +52,10 @@ describe('three hosts, one cluster', () => {
       // One key on every machine: the stored links (and provider credentials) are encrypted with it.
       PROVIDER_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     });
-    for (const host of cluster.hosts) servers.push(await spawnServerIn(host, { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), `omc-host${host.index}-`)) }, { main: mainJs }));
+    for (const host of cluster.hosts) {
+      dataDirs.push(mkdtempSync(join(tmpdir(), `omc-host${host.index}-`)));
+      servers.push(await spawnServerIn(host, { ...env, DATA_DIR: dataDirs[host.index] }, { main: mainJs }));
+    }
     key = (await accountClient(new ApiClient(servers[0]!.baseUrl, TEST_ADMIN_KEY), 'acc-hosts')).key!;
   });
 
@@ -117,6 +121,13 @@ describe('three hosts, one cluster', () => {
     expect(list.map((p) => p.sessions).sort()).toEqual([1, 1, 1]);
     const where = await owners();
     expect(new Set(where.values()).size).toBe(3);
+    // Each browser runs on its server's host (its network namespace), under that server's own DATA_DIR.
+    for (const host of cluster.hosts) {
+      const browsers = chromiumUnder(dataDirs[host.index]);
+      expect(browsers.length).toBeGreaterThan(0);
+      const hostNet = `net:[${statSync(`/run/netns/${host.name}`).ino}]`;
+      for (const pid of browsers) expect(readlinkSync(`/proc/${pid}/ns/net`)).toBe(hostNet);
+    }
   });
 
   it('answers commands and sends through every process, each reaching the session where it runs', async () => {

@@ -1,12 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ApiClient, accountClient } from './http';
-import { createHosts, Host, Hosts, spawnServerIn } from './hosts';
-import { ServerProcess } from './server-process';
-import { testEnv, uniqueDatabase, TEST_ADMIN_KEY } from './test-app';
-import { chromiumUnder, ensureBuilt, setupChannel } from '../whatsapp/whatsapp-helpers';
+import { readlinkSync, realpathSync, statSync } from 'node:fs';
+import { createHosts, Host, Hosts } from './hosts';
 
 jest.setTimeout(120_000);
 
@@ -76,37 +70,6 @@ describe('hosts: servers on separate network namespaces', () => {
     const exited = new Promise((r) => child.once('exit', (code, signal) => r(signal ?? code)));
     child.kill('SIGTERM');
     expect(await exited).toBe('SIGTERM');
-  });
-
-  it('runs the built server on two hosts sharing the store and Redis', async () => {
-    const main = ensureBuilt();
-    const env = testEnv(uniqueDatabase('hosts'), { LOG_LEVEL: 'warn' });
-    const servers: ServerProcess[] = [];
-    try {
-      const dataDirs = cluster!.hosts.map((h) => mkdtempSync(join(tmpdir(), `omc-host${h.index}-`)));
-      for (const h of cluster!.hosts) servers.push(await spawnServerIn(h, { ...env, DATA_DIR: dataDirs[h.index] }, { main }));
-      expect(servers.map((s) => s.baseUrl)).toEqual(cluster!.hosts.map((h) => `http://${h.ip}:3000`));
-      for (const s of servers) {
-        const ready = await (await fetch(`${s.baseUrl}/health/ready`)).json();
-        expect(ready.details).toMatchObject({ mongodb: { status: 'up' }, redis: { status: 'up' } });
-      }
-      // An account key made on host 0 works on host 1: one store.
-      const acc = await accountClient(new ApiClient(servers[0].baseUrl, TEST_ADMIN_KEY), 'acc-hosts');
-      expect((await new ApiClient(servers[1].baseUrl, acc.key).get('/channels')).status).toBe(200);
-      expect(await servers[1].stop('SIGTERM')).toBe(0);
-
-      // A session's Chromium runs in its server's host and goes with it on SIGTERM.
-      const channel = await setupChannel(acc);
-      expect((await acc.post(`/sandbox/channels/${channel.id}/link`, {})).body).toMatchObject({ state: 'READY', linked: true });
-      const browsers = chromiumUnder(dataDirs[0]);
-      expect(browsers.length).toBeGreaterThan(0);
-      const hostNet = `net:[${statSync(`/run/netns/${cluster!.hosts[0].name}`).ino}]`;
-      for (const pid of browsers) expect(readlinkSync(`/proc/${pid}/ns/net`)).toBe(hostNet);
-      expect(await servers[0].stop('SIGTERM')).toBe(0);
-      expect(chromiumUnder(dataDirs[0])).toEqual([]);
-    } finally {
-      for (const s of servers) await s.stop('SIGTERM');
-    }
   });
 
   it('destroy() removes the namespaces, the bridge and the veths', async () => {
