@@ -31,7 +31,8 @@ describe('a frozen owner, and drain', () => {
 
   const via = (i: number) => new ApiClient(servers[i].baseUrl, key);
   const admin = (i: number) => new ApiClient(servers[i].baseUrl, TEST_ADMIN_KEY);
-  const processes = async (i: number) => (await admin(i).get('/admin/cluster/processes')).body.processes as { id: string; sessions: number; self: boolean; draining: boolean }[];
+  const processes = async (i: number) =>
+    (await admin(i).get('/admin/cluster/processes')).body.processes as { id: string; sessions: number; self: boolean; draining: boolean; credentialsKeyId?: string }[];
   const selfId = async (i: number) => (await processes(i)).find((p) => p.self)!.id;
   const ownerIndex = async (): Promise<number | undefined> => {
     for (const i of [0, 1]) if ((await via(i).get(`/channels/${channel.id}/session`)).body.owner === 'local') return i;
@@ -123,6 +124,11 @@ describe('a frozen owner, and drain', () => {
     const resumed = await admin(owner).post(`/admin/cluster/processes/${encodeURIComponent(id)}/resume`);
     expect(resumed.body).toEqual({ id, resumed: true });
     expect((await processes(other)).find((p) => p.id === id)).toMatchObject({ draining: false });
+    // One PROVIDER_CREDENTIALS_KEY everywhere (the links are encrypted with it): the list shows its id, never the key.
+    const list = await processes(owner);
+    expect(new Set(list.map((p) => p.credentialsKeyId)).size).toBe(1);
+    expect(list[0].credentialsKeyId).toMatch(/^[0-9a-f]{8}$/);
+    expect(JSON.stringify(list)).not.toContain(env.PROVIDER_CREDENTIALS_KEY);
     const unknown = await admin(owner).post('/admin/cluster/processes/nope:1:abc/drain');
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('PROCESS_NOT_FOUND');

@@ -545,6 +545,10 @@ export type ClusterProcessResponse = {
      * Its last heartbeat (every third of SESSION_LEASE_TTL_MS)
      */
     heartbeatAt: string;
+    /**
+     * Id (a hash) of its PROVIDER_CREDENTIALS_KEY: must be the same on every process, or links stored by one cannot be restored by another
+     */
+    credentialsKeyId?: string;
 };
 
 export type ClusterResponse = {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { RedisClient } from '../../redis/redis.module';
+import { deriveKey } from '../../providers/credentials-cipher';
 import { SessionLease } from '../sessions/session-lease';
 
 /** One live server process as the others see it. */
@@ -14,6 +15,8 @@ export interface ClusterMember {
   draining: boolean;
   startedAt: string;
   heartbeatAt: string;
+  /** Id of its PROVIDER_CREDENTIALS_KEY (a hash, not the key): every process must have the same. */
+  credentialsKeyId?: string;
 }
 
 /**
@@ -33,6 +36,7 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private draining = false;
   private left = false;
+  private readonly credentialsKeyId: string;
 
   constructor(
     private readonly redis: RedisClient,
@@ -41,6 +45,7 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.prefix = `${config.storage.queuePrefix}:wa:`;
     this.ttlMs = config.whatsapp.leaseTtlMs;
+    this.credentialsKeyId = deriveKey(config.cloud.credentialsKey).id;
     // Placement must see a new session at once, not a beat later: two starts would pick the same process.
     lease.setHeldChangedHandler(() => void this.heartbeat());
   }
@@ -59,6 +64,7 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     await this.heartbeat();
+    await this.checkSharedKey();
     this.timer = setInterval(() => void this.heartbeat(), Math.max(300, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }
@@ -73,6 +79,7 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
       draining: this.draining,
       startedAt: this.startedAt,
       heartbeatAt: new Date().toISOString(),
+      credentialsKeyId: this.credentialsKeyId,
     };
     try {
       await this.redis.redis.multi().set(this.memberKey(this.id), JSON.stringify(me), 'PX', this.ttlMs).sadd(this.setKey(), this.id).exec();
@@ -81,6 +88,21 @@ export class ClusterMembers implements OnApplicationBootstrap, OnApplicationShut
     } catch (err) {
       this.logger.warn({ err }, 'Could not publish this process in the cluster list');
     }
+  }
+
+  /**
+   * Stored links and provider credentials written by one process are read by the others: a process
+   * whose PROVIDER_CREDENTIALS_KEY differs (unset: generated per DATA_DIR) could not restore them. Said
+   * loudly at boot rather than found out at the first failover.
+   */
+  private async checkSharedKey(): Promise<void> {
+    const others = await this.list().catch(() => []);
+    const differing = others.filter((m) => m.id !== this.id && m.credentialsKeyId && m.credentialsKeyId !== this.credentialsKeyId);
+    if (differing.length > 0)
+      this.logger.error(
+        { processes: differing.map((m) => m.id), keyId: this.credentialsKeyId },
+        'PROVIDER_CREDENTIALS_KEY differs from other server processes: set the same key on every process, or sessions moved here show a QR and provider credentials cannot be read',
+      );
   }
 
   async setDraining(draining: boolean): Promise<void> {

@@ -21,6 +21,13 @@ export class ClusterProcessResponse {
 
   @ApiProperty({ format: 'date-time', description: 'Its last heartbeat (every third of SESSION_LEASE_TTL_MS)' })
   heartbeatAt!: string;
+
+  @ApiProperty({
+    required: false,
+    description: 'Id (a hash) of its PROVIDER_CREDENTIALS_KEY: must be the same on every process, or links stored by one cannot be restored by another',
+    example: '3f9a1c2e',
+  })
+  credentialsKeyId?: string;
 }
 
 export class ClusterResponse {
