@@ -2,11 +2,16 @@
 // run against real FerretDB (or MONGODB_URI), Redis, HTTP and Chromium.
 // Run through `npm test` (Node 24 with --experimental-vm-modules, needed to load the
 // ESM-only @nestjs/* 12 packages from CommonJS tests).
+const { availableParallelism } = require('node:os');
+
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }];
 
 module.exports = {
   // Jest reads testTimeout only at the top level; unit specs stay fast regardless.
   testTimeout: 120000,
+  // Jest's default (cores − 1) runs one suite at a time on a 2-core machine, though e2e suites mostly wait
+  // on browsers, timers and the network: two at once halves the run there; larger machines keep the default.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   projects: [
     {
       displayName: 'unit',
