@@ -10,30 +10,14 @@ export type WhatsappWebProviderDto = Api.WhatsappWebProviderDto;
  * Meta's WhatsApp Cloud API: the number's ids and the Meta app's secrets. The secrets are stored
  * encrypted and never returned (reads show previews in `credentials`).
  */
-export interface WhatsappCloudProviderDto extends WhatsappWebProviderDto {
-  /** Phone number id (WhatsApp Manager → API setup), digits. */
-  phoneNumberId: string;
-  /** WhatsApp Business Account id, digits. */
-  wabaId: string;
-  /** System-user access token with `whatsapp_business_messaging`. */
-  accessToken: string;
-  /** The Meta app's secret: the server checks `X-Hub-Signature-256` of inbound webhooks with it. */
-  appSecret: string;
-  /** The verify token you type in the app's webhook settings. */
-  webhookVerifyToken: string;
-  /** Graph API version such as `v21.0`; default: the server's `WHATSAPP_CLOUD_API_VERSION`. */
-  apiVersion?: string;
-}
+export type WhatsappCloudProviderDto = Api.WhatsappCloudProviderDto;
 
 /** 360dialog's hosted Cloud API (the guide's "D360"): the number's API key (stored encrypted, never returned). */
-export interface D360ProviderDto extends WhatsappWebProviderDto {
-  /** The `D360-API-KEY` of the number. */
-  apiKey: string;
-}
+export type D360ProviderDto = Api.D360ProviderDto;
 
-// The OpenAPI document describes only the WhatsApp Web body of POST /channels/setup/{service}; the two
-// official-API bodies below are written from the server's DTOs (src/channels/dto/setup-cloud.dto.ts)
-// and checked against the route table (SetupApi).
+// POST /channels/setup/{service} is one operation whose documented body is the WhatsApp Web one; the two
+// official-API bodies below combine it with their provider schemas from the document, and are checked
+// against the route table (SetupApi).
 type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** `SetupApi.setup(dto, MessageServiceEnum.whatsappcloud)`: a channel on Meta's WhatsApp Cloud API. */

@@ -7,17 +7,7 @@ export type MessageKind = Api.MessageResponse['kind'] | 'interactive' | 'templat
 export type MessageStatus = Api.MessageResponse['status'];
 
 /** What an interactive message carried (kind `interactive`): buttons, a list, a CTA URL or a location request. */
-export interface InteractiveContent {
-  type: 'button' | 'list' | 'cta_url' | 'location_request';
-  header?: string;
-  body: string;
-  footer?: string;
-  buttons?: { id: string; title: string }[];
-  buttonText?: string;
-  sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
-  displayText?: string;
-  url?: string;
-}
+export type InteractiveContent = Api.InteractiveResponse;
 
 /** One of Meta's template components with its parameters, e.g. `{ type: 'body', parameters: [{ type: 'text', text: 'Maria' }] }`. */
 export type TemplateComponent = Record<string, unknown>;
