@@ -1,6 +1,5 @@
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
-import type { RedisClient } from '../../redis/redis.module';
 import type { ChannelDirectory } from '../sessions/channel-directory';
 import type { SessionLease } from '../sessions/session-lease';
 import type { ClusterMember, ClusterMembers } from './cluster-members';
@@ -31,6 +30,7 @@ function build(opts: { owner?: string; live?: string[]; members?: Partial<Cluste
       return opts.owner;
     },
     holds: () => !!opts.holds,
+    remainingMs: async () => 4_200,
   } as unknown as SessionLease;
   const directory = {
     getById: async (account: string, id: string) => {
@@ -38,8 +38,7 @@ function build(opts: { owner?: string; live?: string[]; members?: Partial<Cluste
       return { id };
     },
   } as unknown as ChannelDirectory;
-  const redis = { redis: { pttl: async () => 4_200 } } as unknown as RedisClient;
-  const router = new SessionRouter(bus, members, lease, directory, redis, config);
+  const router = new SessionRouter(bus, members, lease, directory, config);
   const local = jest.fn(async (..._args: unknown[]) => ({ state: 'READY', owner: 'local' }));
   const target = { start: local, stop: local };
   const routed = router.expose('t', target, { start: 'start', stop: 'owner' });

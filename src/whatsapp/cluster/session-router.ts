@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
-import { RedisClient } from '../../redis/redis.module';
 import { ChannelDirectory } from '../sessions/channel-directory';
 import { SessionLease } from '../sessions/session-lease';
 import { WhatsappErrorCode } from '../whatsapp.errors';
@@ -37,18 +36,14 @@ interface Forwarded {
 export class SessionRouter implements OnModuleInit {
   private readonly logger = new Logger(SessionRouter.name);
   private readonly handlers = new Map<string, Routable>();
-  private readonly leasePrefix: string;
 
   constructor(
     private readonly bus: CommandBus,
     private readonly members: ClusterMembers,
     private readonly lease: SessionLease,
     private readonly directory: ChannelDirectory,
-    private readonly redis: RedisClient,
     private readonly config: AppConfig,
-  ) {
-    this.leasePrefix = `${config.storage.queuePrefix}:wa:lease:`;
-  }
+  ) {}
 
   onModuleInit(): void {
     this.bus.serve((name, payload) => this.serveForwarded(name, payload as Forwarded));
@@ -98,11 +93,11 @@ export class SessionRouter implements OnModuleInit {
     if (owner) {
       if (await this.members.isLive(owner)) return owner;
       if (placement === 'cleanup') return 'here';
-      const ms = await this.redis.redis.pttl(this.leasePrefix + channelId);
+      const ms = await this.lease.remainingMs(channelId);
       throw AppError.unavailable(
         WhatsappErrorCode.SESSION_MOVING,
-        `The server process that ran the session of channel ${channelId} is gone; another takes it over within ${Math.ceil(Math.max(ms, 0) / 1000) + 1} s`,
-      ).retryAfter(Math.max(ms, 0) / 1000 + 1);
+        `The server process that ran the session of channel ${channelId} is gone; another takes it over within ${Math.ceil(ms / 1000) + 1} s`,
+      ).retryAfter(ms / 1000 + 1);
     }
     if (placement === 'owner') return 'here';
     const members = await this.members.list();

@@ -98,6 +98,11 @@ export class SessionLease implements OnApplicationShutdown {
     return (await this.redis.redis.get(this.key(channelId))) ?? undefined;
   }
 
+  /** How long the channel's lease has left (0 when nobody holds it). */
+  async remainingMs(channelId: string): Promise<number> {
+    return Math.max(0, await this.redis.redis.pttl(this.key(channelId)));
+  }
+
   release(channelId: string): Promise<void> {
     return this.turns.run(channelId, () => this.doRelease(channelId));
   }

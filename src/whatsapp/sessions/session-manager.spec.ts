@@ -117,9 +117,9 @@ function build(channels: string[], sink?: InboundEventSink) {
     },
   } as unknown as ModuleRef;
   const members = new SoloMembers() as unknown as ClusterMembers;
-  const redis = { redis: { set: async () => 'OK', eval: async () => 1, pttl: async () => -2 } } as unknown as RedisClient;
+  const redis = { redis: { set: async () => 'OK', eval: async () => 1 } } as unknown as RedisClient;
   const commandBus = { serve: () => undefined, call: jest.fn() } as unknown as CommandBus;
-  const router = new SessionRouter(commandBus, members, lease as unknown as SessionLease, directory, redis, config);
+  const router = new SessionRouter(commandBus, members, lease as unknown as SessionLease, directory, config);
   const sut = new SessionManager(
     config,
     engine,

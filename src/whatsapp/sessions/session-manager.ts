@@ -594,7 +594,7 @@ export class SessionManager implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-/** 503 SESSION_NOT_LOCAL: another server process owns the session (routing between processes comes later). */
+/** 503 SESSION_NOT_LOCAL: another process took the session while a command was on its way here (the router retries once). */
 export class SessionNotLocalError extends AppError {
   constructor(
     readonly channelId: string,
