@@ -98,6 +98,18 @@ export interface ServerProcess {
 
 /** Runs the built server (`node dist/main.js`) with the given environment; resolves once it listens. */
 export async function spawnServer(mainJs: string, env: Record<string, string>, root = process.cwd()): Promise<ServerProcess> {
+  // A free port can be taken by another suite's process between the probe and the server's listen
+  // (jest runs suites in parallel): that start fails with EADDRINUSE and is retried on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(mainJs, env, root);
+    } catch (err) {
+      if (attempt >= 5 || !String((err as Error).message).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function spawnOnce(mainJs: string, env: Record<string, string>, root: string): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(join(root, 'node_modules', '.bin', 'node'), [mainJs], {
     cwd: root,
